@@ -1,0 +1,143 @@
+package wabsp
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Version is the SDK's version, sent in the User-Agent header.
+const Version = "0.1.0"
+
+// Production endpoints and the Graph API version used unless an Option says
+// otherwise.
+const (
+	DefaultPlivoBaseURL = "https://api.plivo.com"
+	DefaultGraphBaseURL = "https://graph.facebook.com"
+	DefaultGraphVersion = "v24.0"
+)
+
+// Client calls Plivo's WhatsApp API and Meta's Graph API on behalf of a Tech
+// Provider. Build it with NewClient. A Client is safe for concurrent use and
+// should be reused: it keeps connections open between calls.
+type Client struct {
+	authID       string
+	authToken    Secret
+	appID        string
+	appSecret    Secret
+	plivoBase    *url.URL
+	graphBase    *url.URL
+	graphVersion string
+	userAgent    string
+	retry        RetryPolicy
+	logger       *slog.Logger
+	http         *retryablehttp.Client
+	noProof      bool
+}
+
+// NewClient returns a Client configured by opts. It fails when an option is
+// given an invalid value; credentials that are missing are reported by the
+// first call that needs them, so a client for Graph calls alone needs no
+// Plivo credentials.
+func NewClient(opts ...Option) (*Client, error) {
+	cfg := config{
+		plivoBase:    DefaultPlivoBaseURL,
+		graphBase:    DefaultGraphBaseURL,
+		graphVersion: DefaultGraphVersion,
+		retry:        DefaultRetryPolicy(),
+	}
+	var errs []error
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&cfg); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+
+	c := &Client{
+		authID:       cfg.authID,
+		authToken:    cfg.authToken,
+		appID:        cfg.appID,
+		appSecret:    cfg.appSecret,
+		graphVersion: cfg.graphVersion,
+		retry:        cfg.retry,
+		logger:       cfg.logger,
+		noProof:      cfg.noAppSecretProof,
+	}
+	var err error
+	if c.plivoBase, err = parseBaseURL("Plivo", cfg.plivoBase); err != nil {
+		return nil, err
+	}
+	if c.graphBase, err = parseBaseURL("Graph", cfg.graphBase); err != nil {
+		return nil, err
+	}
+	c.userAgent = "wabsp-go/" + Version
+	if cfg.userAgentSuffix != "" {
+		c.userAgent += " " + cfg.userAgentSuffix
+	}
+
+	hc := cfg.httpClient
+	if hc == nil {
+		hc = &http.Client{Transport: defaultTransport()}
+	}
+	if cfg.transport != nil {
+		cp := *hc
+		cp.Transport = cfg.transport
+		hc = &cp
+	}
+	c.http = c.newRetryClient(hc)
+	return c, nil
+}
+
+// MaxIdleConnsPerHost is the connection pool size per host of the default
+// transport: up to this many concurrent calls to one host reuse kept-alive
+// connections; beyond it, extra connections are opened and closed.
+const MaxIdleConnsPerHost = 32
+
+func defaultTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 100
+	t.MaxIdleConnsPerHost = MaxIdleConnsPerHost
+	t.IdleConnTimeout = 90 * time.Second
+	return t
+}
+
+func parseBaseURL(name, raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimRight(raw, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("wabsp: %s base URL %q must be an absolute http(s) URL", name, raw)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("wabsp: %s base URL must not carry credentials, a query or a fragment", name)
+	}
+	return u, nil
+}
+
+// AppID returns the Meta app id the client was configured with.
+func (c *Client) AppID() string { return c.appID }
+
+// GraphVersion returns the Graph API version the client calls, such as "v24.0".
+func (c *Client) GraphVersion() string { return c.graphVersion }
+
+// String describes the client without its credentials.
+func (c *Client) String() string {
+	return fmt.Sprintf("wabsp.Client{plivo: %s, auth_id: %q, auth_token: %s, graph: %s/%s, app_id: %q, app_secret: %s}",
+		c.plivoBase, c.authID, c.authToken, c.graphBase, c.graphVersion, c.appID, c.appSecret)
+}
+
+// GoString keeps %#v from printing the credentials.
+func (c *Client) GoString() string { return c.String() }
+
+// Format keeps every fmt verb from printing the credentials.
+func (c *Client) Format(f fmt.State, _ rune) { fmt.Fprint(f, c.String()) }

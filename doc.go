@@ -1,0 +1,44 @@
+// Package wabsp is a Go SDK for WhatsApp Tech Providers that resell the
+// WhatsApp Business Platform through Plivo and onboard their customers with
+// Meta's Embedded Signup.
+//
+// # Construction and authentication
+//
+// Build one Client with NewClient and reuse it. Plivo calls use HTTP Basic
+// auth with the Tech Provider's Auth ID and Auth Token (WithPlivoCredentials);
+// Graph calls use the Meta app id and secret (WithMetaApp) and, where a call
+// acts for a customer, the customer's access token. FromEnv reads the same
+// credentials from PLIVO_AUTH_ID, PLIVO_AUTH_TOKEN, META_APP_ID and
+// META_APP_SECRET; the environment is never read without it. Credentials are
+// held as Secret values, which print as "[REDACTED]".
+//
+// # Errors
+//
+// Every error response becomes a typed error: *BadRequestError (400),
+// *AuthenticationError (401), *PermissionError (403), *RateLimitError (429),
+// *ServerError (5xx), each embedding *APIError with the status, the
+// provider's request id (Plivo's api_id or Graph's fbtrace_id) and the raw
+// body. A Graph error envelope is also reachable as *GraphError, and the
+// documented Plivo 400 reasons as sentinels such as ErrWABAAlreadyOnboarded:
+//
+//	resp, err := client.EmbeddedSignup(ctx, req)
+//	var bad *wabsp.BadRequestError
+//	switch {
+//	case errors.Is(err, wabsp.ErrWABAAlreadyOnboarded):
+//		// done before, perhaps by an attempt whose answer was lost
+//	case errors.As(err, &bad):
+//		log.Printf("rejected: %s (api_id %s)", bad.Message, bad.RequestID)
+//	}
+//
+// Invalid input is refused before anything is sent, with a *ValidationError
+// listing every problem.
+//
+// # Retries
+//
+// Transport failures, 429, 5xx and the Graph errors Meta marks as throttling
+// or temporary are retried with capped exponential backoff and jitter,
+// honouring Retry-After; no other 4xx is. A POST is retried after a 5xx only
+// where a repeat is harmless or can be recognised, as Embedded Signup's
+// "already registered" answer can. Cancelling the context stops a call at
+// once, also while it waits to retry. See RetryPolicy.
+package wabsp

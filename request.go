@@ -1,0 +1,238 @@
+package wabsp
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/google/go-querystring/query"
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Limits on what the client reads of a response. A success body past the
+// limit is an error rather than a silent truncation.
+const (
+	maxResponseBytes = 16 << 20
+	maxErrorBytes    = 1 << 20
+)
+
+// Errors for a call that cannot be made with the client's configuration.
+var (
+	ErrNoPlivoCredentials = errors.New("wabsp: no Plivo credentials: use WithPlivoCredentials or FromEnv")
+	ErrNoMetaApp          = errors.New("wabsp: no Meta app id and secret: use WithMetaApp or FromEnv")
+)
+
+// apiRequest is one call to either service. Every endpoint describes its call
+// with one and hands it to Client.do: no endpoint builds HTTP by itself.
+type apiRequest struct {
+	provider Provider
+	method   string
+	// path is relative to https://api.plivo.com/v1/Account/{auth_id}/ or to
+	// https://graph.facebook.com/{version}/.
+	path string
+	// query is a struct with go-querystring `url` tags, or url.Values.
+	query any
+	// body is encoded as JSON unless nil.
+	body any
+	// rawBody, when set, is sent as is with contentType (uploads).
+	rawBody     []byte
+	contentType string
+	// token is the Graph user or business access token; it goes in the
+	// Authorization header, with appsecret_proof in the query.
+	token Secret
+	// authScheme replaces "Bearer" for the token (Graph's upload endpoint
+	// wants "OAuth").
+	authScheme string
+	// safeToRetry marks a call whose repetition does no harm or whose
+	// outcome the caller can tell afterwards. Without it, a POST is retried
+	// only when the server refused it (429, Graph throttling) or the
+	// connection failed before sending.
+	safeToRetry bool
+}
+
+// do sends r through the retry policy and decodes a 2xx JSON body into out
+// (skipped when out is nil). Any other outcome is a typed error.
+func (c *Client) do(ctx context.Context, r *apiRequest, out any) error {
+	st := &attemptState{provider: r.provider, safe: r.safeToRetry || r.method == http.MethodGet || r.method == http.MethodDelete}
+	req, err := c.newRequest(context.WithValue(ctx, attemptStateKey{}, st), r)
+	if err != nil {
+		return err
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		if resp != nil {
+			drainAndClose(resp.Body)
+		}
+		return &RequestError{Method: r.method, URL: redactURL(req.URL), Attempts: st.attempts, Err: redactTransportError(err)}
+	}
+	defer drainAndClose(resp.Body)
+
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		body, _ := readLimited(resp.Body, maxErrorBytes)
+		return newAPIError(r.provider, resp, body, st.attempts)
+	}
+	body, err := readLimited(resp.Body, maxResponseBytes)
+	if err != nil {
+		return &DecodeError{Provider: r.provider, StatusCode: resp.StatusCode, Body: body, Err: err}
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return &DecodeError{Provider: r.provider, StatusCode: resp.StatusCode, Body: body, Err: err}
+	}
+	return nil
+}
+
+func (c *Client) newRequest(ctx context.Context, r *apiRequest) (*retryablehttp.Request, error) {
+	u, err := c.endpoint(r)
+	if err != nil {
+		return nil, err
+	}
+	q, err := encodeQuery(r.query)
+	if err != nil {
+		return nil, err
+	}
+	if !r.token.IsZero() && !c.noProof {
+		if c.appSecret.IsZero() {
+			return nil, fmt.Errorf("%w (needed for appsecret_proof; or use WithoutAppSecretProof)", ErrNoMetaApp)
+		}
+		q.Set("appsecret_proof", appSecretProof(c.appSecret, r.token))
+	}
+	u.RawQuery = q.Encode()
+
+	var body []byte
+	contentType := r.contentType
+	switch {
+	case r.rawBody != nil:
+		body = r.rawBody
+	case r.body != nil:
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(r.body); err != nil {
+			return nil, fmt.Errorf("wabsp: encoding request body: %w", err)
+		}
+		body = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+		contentType = "application/json"
+	}
+
+	var reqBody any
+	if body != nil {
+		reqBody = body
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, u.String(), reqBody)
+	if err != nil {
+		return nil, fmt.Errorf("wabsp: building %s request: %w", r.method, err)
+	}
+	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("Accept", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	switch {
+	case r.provider == ProviderPlivo:
+		req.SetBasicAuth(c.authID, c.authToken.Reveal())
+	case !r.token.IsZero():
+		scheme := r.authScheme
+		if scheme == "" {
+			scheme = "Bearer"
+		}
+		req.Header.Set("Authorization", scheme+" "+r.token.Reveal())
+	}
+	return req, nil
+}
+
+// endpoint resolves r.path against the provider's versioned base URL.
+func (c *Client) endpoint(r *apiRequest) (*url.URL, error) {
+	if strings.Contains(r.path, "..") || strings.Contains(r.path, "?") {
+		return nil, fmt.Errorf("wabsp: invalid request path %q", r.path)
+	}
+	var base *url.URL
+	var prefix string
+	switch r.provider {
+	case ProviderPlivo:
+		if c.authID == "" || c.authToken.IsZero() {
+			return nil, ErrNoPlivoCredentials
+		}
+		base, prefix = c.plivoBase, "/v1/Account/"+url.PathEscape(c.authID)+"/"
+	case ProviderGraph:
+		base, prefix = c.graphBase, "/"+c.graphVersion+"/"
+	default:
+		return nil, fmt.Errorf("wabsp: unknown provider %q", r.provider)
+	}
+	u := *base
+	u.Path = base.Path + prefix + strings.TrimPrefix(r.path, "/")
+	return &u, nil
+}
+
+// encodeQuery accepts nil, url.Values or a struct with go-querystring tags.
+func encodeQuery(v any) (url.Values, error) {
+	switch q := v.(type) {
+	case nil:
+		return url.Values{}, nil
+	case url.Values:
+		cp := make(url.Values, len(q))
+		for k, vs := range q {
+			cp[k] = append([]string(nil), vs...)
+		}
+		return cp, nil
+	default:
+		vals, err := query.Values(v)
+		if err != nil {
+			return nil, fmt.Errorf("wabsp: encoding query: %w", err)
+		}
+		return vals, nil
+	}
+}
+
+// appSecretProof is the hex HMAC-SHA256 of the access token keyed with the
+// app secret, which Graph asks for when "Require App Secret" is on.
+func appSecretProof(appSecret, token Secret) string {
+	m := hmac.New(sha256.New, []byte(appSecret.Reveal()))
+	m.Write([]byte(token.Reveal()))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// readLimited reads at most limit bytes; a longer body is an error, and what
+// was read is returned either way.
+func readLimited(r io.Reader, limit int64) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return body, fmt.Errorf("reading response body: %w", err)
+	}
+	if int64(len(body)) > limit {
+		return body[:limit], fmt.Errorf("response body exceeds %d bytes", limit)
+	}
+	return body, nil
+}
+
+// drainAndClose reads what is left of a body (up to a bound) so the
+// connection goes back to the pool, then closes it.
+func drainAndClose(body io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, 64<<10))
+	_ = body.Close()
+}
+
+// redactTransportError removes credentials from the URL that net/http puts
+// in its errors.
+func redactTransportError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			ue.URL = redactURL(u)
+		} else {
+			ue.URL = redacted
+		}
+	}
+	return err
+}
