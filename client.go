@@ -31,6 +31,7 @@ type Client struct {
 	authToken    Secret
 	appID        string
 	appSecret    Secret
+	token        Secret
 	plivoBase    *url.URL
 	graphBase    *url.URL
 	graphVersion string
@@ -70,6 +71,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		authToken:    cfg.authToken,
 		appID:        cfg.appID,
 		appSecret:    cfg.appSecret,
+		token:        cfg.accessToken,
 		graphVersion: cfg.graphVersion,
 		retry:        cfg.retry,
 		logger:       cfg.logger,
@@ -122,6 +124,16 @@ func parseBaseURL(name, raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("wabsp: %s base URL must not carry credentials, a query or a fragment", name)
 	}
 	return u, nil
+}
+
+// WithToken returns a copy of the client that makes Graph calls with token,
+// such as the business token a customer's Embedded Signup code was exchanged
+// for. The copy shares the original's connections and settings; the original
+// is unchanged.
+func (c *Client) WithToken(token string) *Client {
+	cp := *c
+	cp.token = Secret(token)
+	return &cp
 }
 
 // AppID returns the Meta app id the client was configured with.

@@ -20,6 +20,7 @@ type config struct {
 	authToken        Secret
 	appID            string
 	appSecret        Secret
+	accessToken      Secret
 	plivoBase        string
 	graphBase        string
 	graphVersion     string
@@ -68,6 +69,20 @@ func WithMetaApp(appID, appSecret string) Option {
 			return errors.New("wabsp: Meta app secret is empty")
 		}
 		c.appID, c.appSecret = appID, Secret(appSecret)
+		return nil
+	}
+}
+
+// WithAccessToken sets the Graph access token used by calls that act on a
+// customer's assets (phone numbers, templates, profiles), typically the Tech
+// Provider's system user token. Client.WithToken does the same for one
+// customer's token without rebuilding the client.
+func WithAccessToken(token string) Option {
+	return func(c *config) error {
+		if token == "" {
+			return errors.New("wabsp: access token is empty")
+		}
+		c.accessToken = Secret(token)
 		return nil
 	}
 }

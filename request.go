@@ -29,6 +29,7 @@ const (
 var (
 	ErrNoPlivoCredentials = errors.New("wabsp: no Plivo credentials: use WithPlivoCredentials or FromEnv")
 	ErrNoMetaApp          = errors.New("wabsp: no Meta app id and secret: use WithMetaApp or FromEnv")
+	ErrNoAccessToken      = errors.New("wabsp: no Graph access token: use WithAccessToken or Client.WithToken")
 )
 
 // apiRequest is one call to either service. Every endpoint describes its call
@@ -49,6 +50,9 @@ type apiRequest struct {
 	// token is the Graph user or business access token; it goes in the
 	// Authorization header, with appsecret_proof in the query.
 	token Secret
+	// needsToken makes the call use the client's access token when token is
+	// empty, and fail before sending when the client has none.
+	needsToken bool
 	// authScheme replaces "Bearer" for the token (Graph's upload endpoint
 	// wants "OAuth").
 	authScheme string
@@ -101,6 +105,12 @@ func (c *Client) newRequest(ctx context.Context, r *apiRequest) (*retryablehttp.
 	q, err := encodeQuery(r.query)
 	if err != nil {
 		return nil, err
+	}
+	if r.needsToken && r.token.IsZero() {
+		if c.token.IsZero() {
+			return nil, ErrNoAccessToken
+		}
+		r.token = c.token
 	}
 	if !r.token.IsZero() && !c.noProof {
 		if c.appSecret.IsZero() {

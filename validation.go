@@ -90,13 +90,6 @@ func (v *validator) numericID(field, value string, missing error) {
 	}
 }
 
-// optionalNumericID checks an id that may be left empty.
-func (v *validator) optionalNumericID(field, value string) {
-	if value != "" && !isDigits(value) {
-		v.addf(field, "must be a numeric Meta id, got %q", truncate(value, 32))
-	}
-}
-
 // maxLen checks a length in characters (runes), which is how Meta and Plivo
 // count.
 func (v *validator) maxLen(field, value string, limit int) {
