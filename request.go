@@ -53,6 +53,8 @@ type apiRequest struct {
 	// needsToken makes the call use the client's access token when token is
 	// empty, and fail before sending when the client has none.
 	needsToken bool
+	// header holds extra request headers (the upload API's file_offset).
+	header http.Header
 	// authScheme replaces "Bearer" for the token (Graph's upload endpoint
 	// wants "OAuth").
 	authScheme string
@@ -143,6 +145,9 @@ func (c *Client) newRequest(ctx context.Context, r *apiRequest) (*retryablehttp.
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, u.String(), reqBody)
 	if err != nil {
 		return nil, fmt.Errorf("wabsp: building %s request: %w", r.method, err)
+	}
+	for k, vs := range r.header {
+		req.Header[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
 	}
 	req.Header.Set("User-Agent", c.userAgent)
 	req.Header.Set("Accept", "application/json")
