@@ -40,6 +40,7 @@ type Client struct {
 	logger       *slog.Logger
 	http         *retryablehttp.Client
 	noProof      bool
+	codes        *codeCache
 }
 
 // NewClient returns a Client configured by opts. It fails when an option is
@@ -76,6 +77,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		retry:        cfg.retry,
 		logger:       cfg.logger,
 		noProof:      cfg.noAppSecretProof,
+		codes:        newCodeCache(),
 	}
 	var err error
 	if c.plivoBase, err = parseBaseURL("Plivo", cfg.plivoBase); err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -101,6 +102,47 @@ func TestSecretsNeverAppearInErrorsOrLogs(t *testing.T) {
 			}
 			require.NotEmpty(t, logs.String(), "the attempt was logged")
 			assertNoSecret(t, "logs", logs.String())
+		})
+	}
+}
+
+func TestSecretsNeverAppearWhenGraphCallsFail(t *testing.T) {
+	t.Parallel()
+	exchange := fixture.Load(t, "testdata/graph/exchange_code_success.json")
+	subscribe := fixture.Load(t, "testdata/graph/subscribe_app_success.json")
+	secrets := append([]string{testCode}, secretsOf...)
+	tests := []struct {
+		name  string
+		mount func(mt *httpmock.MockTransport)
+	}{
+		{"transport error on the code exchange, whose URL holds the secret and the code", func(mt *httpmock.MockTransport) {
+			mt.RegisterResponder(http.MethodGet, strings.SplitN(exchange.Request.URL, "?", 2)[0], httpmock.NewErrorResponder(errors.New("connection reset")))
+		}},
+		{"Graph error on the code exchange", func(mt *httpmock.MockTransport) {
+			fixture.Load(t, "testdata/graph/exchange_code_used.json").Register(t, mt)
+		}},
+		{"transport error on a call with the business token", func(mt *httpmock.MockTransport) {
+			exchange.Register(t, mt)
+			fixture.Load(t, "testdata/graph/debug_token_valid.json").Register(t, mt)
+			mt.RegisterResponder(http.MethodPost, strings.SplitN(subscribe.Request.URL, "?", 2)[0], httpmock.NewErrorResponder(errors.New("connection reset")))
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var logs syncBuffer
+			logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			c, mt := newMockedClient(t, wabsp.WithLogger(logger))
+			tt.mount(mt)
+			session := fullSession
+			_, err := c.Onboard(context.Background(), session)
+			require.Error(t, err)
+			for _, text := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%+v", session), fmt.Sprintf("%#v", session), logs.String()} {
+				for _, s := range secrets {
+					assert.NotContains(t, text, s)
+				}
+			}
+			assert.Contains(t, logs.String(), "REDACTED", "URLs are logged with their credentials redacted")
 		})
 	}
 }

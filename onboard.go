@@ -1,0 +1,267 @@
+package wabsp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// SignupSession is what the frontend sends the backend when a customer
+// finishes Embedded Signup: the code from FB.login and the ids from the
+// WA_EMBEDDED_SIGNUP event (sessionInfoVersion 2). Any id may be empty; Onboard
+// recovers it from the token's grants.
+type SignupSession struct {
+	Code          Secret `json:"code"`
+	WABAID        string `json:"waba_id,omitempty"`
+	PhoneNumberID string `json:"phone_number_id,omitempty"`
+	BusinessID    string `json:"business_id,omitempty"`
+	ClientRef     string `json:"client_ref,omitempty"`
+}
+
+// Validate checks the session before any network call: a well-formed code,
+// numeric ids where given, and a client_ref of at most 64 characters.
+func (s SignupSession) Validate() error {
+	var v validator
+	checkCode(&v, "code", s.Code)
+	for _, id := range []struct{ field, value string }{
+		{"waba_id", s.WABAID}, {"phone_number_id", s.PhoneNumberID}, {"business_id", s.BusinessID},
+	} {
+		if id.value != "" && !isDigits(id.value) {
+			v.addf(id.field, "must be a numeric Meta id, got %q", truncate(id.value, 32))
+		}
+	}
+	v.maxLen("client_ref", s.ClientRef, MaxClientRefLength)
+	return v.err("Onboard")
+}
+
+// OnboardingStep names a step of Onboard, in the order they run.
+type OnboardingStep string
+
+// The steps of Onboard.
+const (
+	StepValidate       OnboardingStep = "validate"
+	StepExchangeCode   OnboardingStep = "exchange_code"
+	StepDebugToken     OnboardingStep = "debug_token"
+	StepCheckToken     OnboardingStep = "check_token"
+	StepResolveIDs     OnboardingStep = "resolve_ids"
+	StepSubscribeApp   OnboardingStep = "subscribe_app"
+	StepEmbeddedSignup OnboardingStep = "embedded_signup"
+)
+
+// OnboardingError says which step of Onboard failed. It wraps the cause, so
+// errors.As and errors.Is reach the typed error underneath (a *GraphError, a
+// *BadRequestError, ErrScopeMissing, ...).
+type OnboardingError struct {
+	Step OnboardingStep
+	Err  error
+}
+
+// Error names the step and the cause.
+func (e *OnboardingError) Error() string {
+	return fmt.Sprintf("wabsp: onboarding failed at %s: %v", e.Step, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *OnboardingError) Unwrap() error { return e.Err }
+
+// Reasons Onboard refuses a token or a session. Test with errors.Is.
+var (
+	ErrTokenInvalid      = errors.New("wabsp: the access token is not valid")
+	ErrTokenForOtherApp  = errors.New("wabsp: the access token was issued to another app")
+	ErrScopeMissing      = errors.New("wabsp: the access token lacks a required permission")
+	ErrIDNotGranted      = errors.New("wabsp: the session names an object the token was not granted")
+	ErrIDUnresolved      = errors.New("wabsp: an id is missing from the session and cannot be recovered")
+	ErrIDAmbiguous       = errors.New("wabsp: an id is missing from the session and the token grants several")
+	errUnexpectedPayload = errors.New("unexpected response")
+)
+
+// OnboardingResult reports a finished onboarding.
+type OnboardingResult struct {
+	WABAID        string
+	BusinessID    string
+	PhoneNumberID string
+	ClientRef     string
+	// APIID is Plivo's id for the Embedded Signup call (of the "already
+	// registered" answer when AlreadyOnboarded).
+	APIID string
+	// Message is Plivo's message.
+	Message string
+	// AlreadyOnboarded is true when Plivo answered that the WABA was
+	// onboarded before: by an earlier Onboard for the same customer, or by an
+	// attempt whose success was lost to a 500.
+	AlreadyOnboarded bool
+	// Recovered lists the ids ("waba_id", "business_id", "phone_number_id")
+	// that the session lacked and Onboard recovered.
+	Recovered []string
+	// Token is the customer's business token: store it (encrypted) to manage
+	// the customer's numbers and templates with Client.WithToken.
+	Token AccessToken
+	// TokenInfo is what debug_token said of Token.
+	TokenInfo *TokenInfo
+}
+
+// Onboard runs the backend half of Embedded Signup for one customer:
+//
+//  1. exchange the session's code for the customer's business token;
+//  2. debug_token on it: valid, issued to this app, granting
+//     whatsapp_business_management and whatsapp_business_messaging;
+//  3. take the WABA, business and phone number ids from the session, fill in
+//     any missing one from the token's granular scopes (the phone number
+//     from GET /{waba-id}/phone_numbers), and refuse an id that contradicts
+//     the grants;
+//  4. subscribe the app to the WABA's webhooks (which also proves the token
+//     can act on the WABA where Graph listed no target ids);
+//  5. call Plivo's Embedded Signup API.
+//
+// Onboard is idempotent: Plivo's "already registered" answer for the WABA is
+// a success with AlreadyOnboarded set, and the token a code was exchanged for
+// is remembered for a while (keyed by a hash of the code) so that running
+// Onboard again with the same session does not fail on the single-use code.
+// A failure is an *OnboardingError naming its step.
+func (c *Client) Onboard(ctx context.Context, s SignupSession) (*OnboardingResult, error) {
+	if err := s.Validate(); err != nil {
+		return nil, &OnboardingError{Step: StepValidate, Err: err}
+	}
+	if c.appID == "" || c.appSecret.IsZero() {
+		return nil, &OnboardingError{Step: StepValidate, Err: ErrNoMetaApp}
+	}
+	if c.authID == "" || c.authToken.IsZero() {
+		return nil, &OnboardingError{Step: StepValidate, Err: ErrNoPlivoCredentials}
+	}
+
+	tok, err := c.exchangeCodeOnce(ctx, s.Code)
+	if err != nil {
+		return nil, &OnboardingError{Step: StepExchangeCode, Err: err}
+	}
+	info, err := c.DebugToken(ctx, tok.AccessToken)
+	if err != nil {
+		return nil, &OnboardingError{Step: StepDebugToken, Err: err}
+	}
+	if err := c.checkToken(info); err != nil {
+		return nil, &OnboardingError{Step: StepCheckToken, Err: err}
+	}
+
+	res := &OnboardingResult{ClientRef: s.ClientRef, Token: *tok, TokenInfo: info}
+	customer := c.WithToken(tok.AccessToken.Reveal())
+	if err := customer.resolveIDs(ctx, s, info, res); err != nil {
+		return nil, &OnboardingError{Step: StepResolveIDs, Err: err}
+	}
+	if err := customer.SubscribeApp(ctx, res.WABAID); err != nil {
+		return nil, &OnboardingError{Step: StepSubscribeApp, Err: err}
+	}
+
+	resp, err := c.EmbeddedSignup(ctx, EmbeddedSignupRequest{
+		WABAID: res.WABAID, BusinessID: res.BusinessID, PhoneNumberID: res.PhoneNumberID, ClientRef: s.ClientRef,
+	})
+	var bad *BadRequestError
+	switch {
+	case err == nil:
+		res.APIID, res.Message = resp.APIID, resp.Message
+	case errors.Is(err, ErrWABAAlreadyOnboarded) && errors.As(err, &bad):
+		// Safe to call success: step 3 or 4 established that the token
+		// grants this WABA, so this is not someone else's account.
+		res.AlreadyOnboarded = true
+		res.APIID, res.Message = bad.RequestID, bad.Message
+	default:
+		return nil, &OnboardingError{Step: StepEmbeddedSignup, Err: err}
+	}
+	return res, nil
+}
+
+// checkToken refuses a token that is invalid, not ours, or short of the
+// permissions a Tech Provider needs.
+func (c *Client) checkToken(info *TokenInfo) error {
+	if !info.IsValid {
+		if info.Error != nil {
+			return fmt.Errorf("%w: %s (code %d)", ErrTokenInvalid, info.Error.Message, info.Error.Code)
+		}
+		return ErrTokenInvalid
+	}
+	if info.AppID != c.appID {
+		return fmt.Errorf("%w: issued to app %s, this client is app %s", ErrTokenForOtherApp, info.AppID, c.appID)
+	}
+	if missing := info.MissingScopes(ScopeWhatsAppBusinessManagement, ScopeWhatsAppBusinessMessaging); len(missing) > 0 {
+		return fmt.Errorf("%w: %s", ErrScopeMissing, strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// resolveIDs fills res's ids from the session, the token's grants and, for
+// the phone number, the WABA's numbers.
+func (c *Client) resolveIDs(ctx context.Context, s SignupSession, info *TokenInfo, res *OnboardingResult) error {
+	var err error
+	if res.WABAID, err = pickGranted("waba_id", s.WABAID, info.WABAIDs(), res); err != nil {
+		return err
+	}
+	if res.BusinessID, err = pickGranted("business_id", s.BusinessID, info.BusinessIDs(), res); err != nil {
+		return err
+	}
+	res.PhoneNumberID = s.PhoneNumberID
+	if res.PhoneNumberID == "" {
+		ids, err := c.phoneNumberIDs(ctx, res.WABAID)
+		if err != nil {
+			return err
+		}
+		switch len(ids) {
+		case 0:
+			return fmt.Errorf("%w: phone_number_id (WABA %s has no phone number)", ErrIDUnresolved, res.WABAID)
+		case 1:
+			res.PhoneNumberID = ids[0]
+			res.Recovered = append(res.Recovered, "phone_number_id")
+		default:
+			return fmt.Errorf("%w: phone_number_id (WABA %s has %d numbers)", ErrIDAmbiguous, res.WABAID, len(ids))
+		}
+	}
+	return nil
+}
+
+// pickGranted takes the session's id when the grants allow it, or the only
+// granted id when the session has none. An empty grant list means Graph did
+// not restrict the scope to objects, so the session's id stands (and the
+// subscribe step proves access).
+func pickGranted(field, fromSession string, granted []string, res *OnboardingResult) (string, error) {
+	switch {
+	case fromSession != "" && len(granted) > 0 && !slices.Contains(granted, fromSession):
+		return "", fmt.Errorf("%w: %s %s is not among those the token grants (%s)", ErrIDNotGranted, field, fromSession, strings.Join(granted, ", "))
+	case fromSession != "":
+		return fromSession, nil
+	case len(granted) == 1:
+		res.Recovered = append(res.Recovered, field)
+		return granted[0], nil
+	case len(granted) == 0:
+		return "", fmt.Errorf("%w: %s", ErrIDUnresolved, field)
+	default:
+		return "", fmt.Errorf("%w: %s (%s)", ErrIDAmbiguous, field, strings.Join(granted, ", "))
+	}
+}
+
+// phoneNumberIDs lists the ids of a WABA's phone numbers (first page: a
+// WABA fresh from Embedded Signup has one or two).
+func (c *Client) phoneNumberIDs(ctx context.Context, wabaID string) ([]string, error) {
+	var out struct {
+		Data []struct {
+			ID flexID `json:"id"`
+		} `json:"data"`
+	}
+	err := c.do(ctx, &apiRequest{
+		provider: ProviderGraph, method: http.MethodGet, path: wabaID + "/phone_numbers",
+		query: struct {
+			Fields string `url:"fields"`
+		}{"id"},
+		needsToken: true,
+	}, &out)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(out.Data))
+	for _, d := range out.Data {
+		if d.ID == "" {
+			return nil, fmt.Errorf("%w: phone number without id", errUnexpectedPayload)
+		}
+		ids = append(ids, string(d.ID))
+	}
+	return ids, nil
+}
