@@ -53,10 +53,10 @@ func (g Signup) Session(clientRef string) wabsp.SignupSession {
 type SignupOption func(*signupConfig)
 
 type signupConfig struct {
-	expired    bool
-	scopes     []string
-	appID      string
-	phones     int
+	expired bool
+	scopes  []string
+	appID   string
+	phones  int
 }
 
 // CodeExpired issues a code that has already expired.
