@@ -1,71 +1,154 @@
-// Command embedded-signup completes a WhatsApp Embedded Signup onboarding
-// through Plivo. With no credentials in the environment it runs against an
-// in-process stand-in for Plivo's API, so it works on any machine.
+// Command embedded-signup is the backend of a Tech Provider's "Connect
+// WhatsApp" page (seed 003, section 4): it serves the page, receives the code
+// and ids the page sends when a customer finishes Meta's Embedded Signup, and
+// onboards the customer with wabsp's Client.Onboard.
+//
+// With no credentials in the environment it runs against the wabsptest
+// sandbox: it plays the frontend once (a POST of {code, waba_id,
+// phone_number_id, business_id} to its own /api/whatsapp/embedded-signup),
+// prints the result and exits. With -serve it keeps serving the page, whose
+// "Connect WhatsApp" button then runs against a stub of Meta's SDK.
+//
+// With PLIVO_AUTH_ID, PLIVO_AUTH_TOKEN, META_APP_ID, META_APP_SECRET and
+// META_CONFIG_ID set it talks to the real services and serves the page for
+// real customers. WABSP_PLIVO_BASE_URL and WABSP_GRAPH_BASE_URL override the
+// endpoints (staging, proxies, tests); META_GRAPH_VERSION the Graph version.
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/signal"
 	"time"
 
 	"github.com/wabsp/wabsp"
+	"github.com/wabsp/wabsp/wabsptest"
 )
 
 func main() {
-	if err := run(); err != nil {
+	serve := flag.Bool("serve", false, "keep serving the onboarding page and API")
+	addr := flag.String("addr", "127.0.0.1:8080", "listen address with -serve")
+	flag.Parse()
+	if err := run(os.Stdout, *serve, *addr); err != nil {
 		fmt.Fprintln(os.Stderr, "embedded-signup:", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
-	opts := []wabsp.Option{wabsp.FromEnv(), wabsp.WithUserAgentSuffix("example-embedded-signup")}
-	if os.Getenv("PLIVO_AUTH_ID") == "" {
-		fake := httptest.NewServer(http.HandlerFunc(fakePlivo))
-		defer fake.Close()
-		fmt.Println("no PLIVO_AUTH_ID set: using an in-process stand-in for Plivo at", fake.URL)
-		opts = append(opts, wabsp.WithPlivoCredentials("MAXXXXXXXXXXXXXXXXXX", "sandbox-token"), wabsp.WithPlivoBaseURL(fake.URL))
+var credentialVars = []string{"PLIVO_AUTH_ID", "PLIVO_AUTH_TOKEN", "META_APP_ID", "META_APP_SECRET", "META_CONFIG_ID"}
+
+func run(out io.Writer, serve bool, addr string) error {
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	set := 0
+	for _, v := range credentialVars {
+		if os.Getenv(v) != "" {
+			set++
+		}
+	}
+	switch {
+	case set == len(credentialVars):
+		app, err := realApp(logger)
+		if err != nil {
+			return err
+		}
+		return listen(addr, app, out)
+	case set > 0:
+		return fmt.Errorf("set all of %v for the real services, or none for the sandbox", credentialVars)
+	}
+
+	sb := wabsptest.NewServer()
+	defer sb.Close()
+	app := newApp(sb.Client(wabsp.WithLogger(logger)), page{
+		AppID: wabsptest.AppID, ConfigID: "sandbox-config-id", GraphVersion: wabsp.DefaultGraphVersion,
+		SDKURL: sb.SDKStubURL(), AllowSameOrigin: true,
+	}, logger)
+	fmt.Fprintln(out, "no credentials set: running against the in-process sandbox at", sb.URL())
+	if serve {
+		return listen(addr, app, out)
+	}
+	return onboardOnce(out, app, sb.NewSignup())
+}
+
+func realApp(logger *slog.Logger) (*app, error) {
+	opts := []wabsp.Option{wabsp.FromEnv(), wabsp.WithLogger(logger), wabsp.WithUserAgentSuffix("embedded-signup-example")}
+	if u := os.Getenv("WABSP_PLIVO_BASE_URL"); u != "" {
+		opts = append(opts, wabsp.WithPlivoBaseURL(u))
+	}
+	if u := os.Getenv("WABSP_GRAPH_BASE_URL"); u != "" {
+		opts = append(opts, wabsp.WithGraphBaseURL(u))
+	}
+	if v := os.Getenv("META_GRAPH_VERSION"); v != "" {
+		opts = append(opts, wabsp.WithGraphVersion(v))
 	}
 	client, err := wabsp.NewClient(opts...)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	sdk := os.Getenv("META_SDK_URL")
+	if sdk == "" {
+		sdk = "https://connect.facebook.net/en_US/sdk.js"
+	}
+	return newApp(client, page{
+		AppID: client.AppID(), ConfigID: os.Getenv("META_CONFIG_ID"), GraphVersion: client.GraphVersion(), SDKURL: sdk,
+	}, logger), nil
+}
+
+// onboardOnce does what the page does when a customer finishes the signup
+// dialog: POST the code and ids to the backend.
+func onboardOnce(out io.Writer, a *app, signup wabsptest.Signup) error {
+	srv := httptest.NewServer(a)
+	defer srv.Close()
+	fmt.Fprintln(out, "onboarding page and API at", srv.URL)
+
+	body, _ := json.Marshal(map[string]string{
+		"code": signup.Code, "waba_id": signup.WABAID, "phone_number_id": signup.PhoneNumberID, "business_id": signup.BusinessID,
+	})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	resp, err := client.EmbeddedSignup(ctx, wabsp.EmbeddedSignupRequest{
-		WABAID:        "109876543210987",
-		BusinessID:    "198765432109876",
-		PhoneNumberID: "112233445566778",
-		ClientRef:     "customer-12345",
-	})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/api/whatsapp/embedded-signup", bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
-	out, _ := json.MarshalIndent(resp, "", "  ")
-	fmt.Printf("onboarded:\n%s\n", out)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	var result map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&result); err != nil {
+		return fmt.Errorf("decoding the API's answer: %w", err)
+	}
+	pretty, _ := json.MarshalIndent(result, "", "  ")
+	fmt.Fprintf(out, "POST /api/whatsapp/embedded-signup -> %s\n%s\n", resp.Status, pretty)
+	if resp.StatusCode != http.StatusOK {
+		return errors.New("onboarding failed")
+	}
 	return nil
 }
 
-// fakePlivo answers the Embedded Signup call the way seed 003 documents.
-func fakePlivo(w http.ResponseWriter, r *http.Request) {
-	var req wabsp.EmbeddedSignupRequest
-	w.Header().Set("Content-Type", "application/json")
-	if _, _, ok := r.BasicAuth(); !ok {
-		w.WriteHeader(http.StatusUnauthorized)
-		_, _ = w.Write([]byte(`{"api_id":"sandbox","error":"Authentication credentials were not provided or are invalid."}`))
-		return
+func listen(addr string, handler http.Handler, out io.Writer) error {
+	srv := &http.Server{Addr: addr, Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdown)
+	}()
+	fmt.Fprintf(out, "serving the onboarding page on http://%s/ (Ctrl-C to stop)\n", addr)
+	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+		return err
 	}
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		w.WriteHeader(http.StatusBadRequest)
-		_, _ = w.Write([]byte(`{"api_id":"sandbox","error":"waba_id is required."}`))
-		return
-	}
-	_ = json.NewEncoder(w).Encode(map[string]string{
-		"api_id": "sandbox-0001", "message": "Embedded signup completed successfully.",
-		"waba_id": req.WABAID, "phone_number_id": req.PhoneNumberID, "business_id": req.BusinessID,
-	})
+	return nil
 }
