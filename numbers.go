@@ -171,6 +171,35 @@ func (c *Client) DeregisterPhoneNumber(ctx context.Context, phoneNumberID string
 	}, &graphSuccess{})
 }
 
+type twoStepPINBody struct {
+	PIN string `json:"pin"`
+}
+
+// SetTwoStepPIN sets or changes the number's two-step verification PIN, the
+// PIN RegisterPhoneNumber then needs. Meta sends a security webhook
+// (PIN_CHANGED) to the WABA afterwards.
+//
+//	POST https://graph.facebook.com/{version}/{phone-number-id}
+//
+// Setting the same PIN twice leaves the same PIN, so the retry policy may
+// repeat the call.
+func (c *Client) SetTwoStepPIN(ctx context.Context, phoneNumberID, pin string) error {
+	var v validator
+	v.numericID("phone_number_id", phoneNumberID, ErrMissingPhoneNumberID)
+	v.pin("pin", pin)
+	if err := v.err("SetTwoStepPIN"); err != nil {
+		return err
+	}
+	return c.do(ctx, &apiRequest{
+		provider:    ProviderGraph,
+		method:      http.MethodPost,
+		path:        phoneNumberID,
+		body:        twoStepPINBody{PIN: pin},
+		needsToken:  true,
+		safeToRetry: true,
+	}, &graphSuccess{})
+}
+
 // RequestCodeRequest says how Meta sends a verification code.
 type RequestCodeRequest struct {
 	// Method is CodeBySMS or CodeByVoice.

@@ -22,7 +22,7 @@ import (
 func exampleClient() (*wabsp.Client, func()) {
 	answers := map[string][]byte{}
 	for _, name := range []string{"register_success", "deregister_success", "request_code_success", "verify_code_success",
-		"get_phone_number", "display_name_change", "list_page1", "list_page2", "list_page3", "get_profile", "update_profile"} {
+		"get_phone_number", "display_name_change", "list_page1", "list_page2", "list_page3", "get_profile", "update_profile", "set_pin_success"} {
 		raw, err := os.ReadFile(filepath.Join("testdata", "numbers", name+".json"))
 		if err != nil {
 			panic(err)
@@ -106,6 +106,18 @@ func ExampleClient_RegisterPhoneNumber_validation() {
 	// Output:
 	// phone_number_id: must be a numeric Meta id, got "PHONE_NUMBER_ID"
 	// pin: must be exactly 6 digits
+}
+
+func ExampleClient_SetTwoStepPIN() {
+	client, done := exampleClient()
+	defer done()
+
+	if err := client.SetTwoStepPIN(context.Background(), "106540352242922", "654321"); err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	fmt.Println("PIN set")
+	// Output: PIN set
 }
 
 func ExampleClient_DeregisterPhoneNumber() {

@@ -147,3 +147,24 @@ func TestPhoneNumberFieldsFollowTheGraphVersion(t *testing.T) {
 	assert.Contains(t, v21.PhoneNumberFields(), "messaging_limit_tier")
 	assert.NotContains(t, v21.PhoneNumberFields(), "whatsapp_business_manager_messaging_limit")
 }
+
+func TestListPhoneNumbersStopsWhenGraphRepeatsACursor(t *testing.T) {
+	t.Parallel()
+	c, mt := newGraphClient(t)
+	fx := numbersFixture(t, mt, "list_cursor_loop")
+	opts := *pagedOptions
+	opts.After = "QVFIUmxvb3A"
+	var ids []string
+	var errs []error
+	for n, err := range c.ListPhoneNumbers(context.Background(), testWABAID, &opts) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		ids = append(ids, n.ID)
+	}
+	assert.Len(t, ids, 2, "the page's numbers are still yielded")
+	require.Len(t, errs, 1)
+	assert.Contains(t, errs[0].Error(), "same paging cursor")
+	assert.Equal(t, 1, fx.Calls())
+}

@@ -77,6 +77,9 @@ func TestEachNumberCallSendsTheRecordedRequest(t *testing.T) {
 		{"display_name_change", func(ctx context.Context, c *wabsp.Client, _ *fixture.Fixture) error {
 			return c.RequestDisplayNameChange(ctx, testPhoneNumberID, "Lucky Shrub Garden")
 		}},
+		{"set_pin_success", func(ctx context.Context, c *wabsp.Client, _ *fixture.Fixture) error {
+			return c.SetTwoStepPIN(ctx, testPhoneNumberID, "654321")
+		}},
 		{"update_profile", func(ctx context.Context, c *wabsp.Client, _ *fixture.Fixture) error {
 			return c.UpdateBusinessProfile(ctx, testPhoneNumberID, recordedProfileUpdate)
 		}},
@@ -190,6 +193,9 @@ func TestNumberCallsRefuseBadInputBeforeSending(t *testing.T) {
 		}, []string{"phone_number_id", "pin"}},
 		{"a missing PIN", func(c *wabsp.Client) error {
 			return c.RegisterPhoneNumber(ctx, testPhoneNumberID, wabsp.RegisterRequest{})
+		}, []string{"pin"}},
+		{"a PIN of six non-ASCII digits", func(c *wabsp.Client) error {
+			return c.SetTwoStepPIN(ctx, testPhoneNumberID, "١٢٣٤٥٦")
 		}, []string{"pin"}},
 		{"deregistering a path-like id", func(c *wabsp.Client) error {
 			return c.DeregisterPhoneNumber(ctx, "123/../456")

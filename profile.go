@@ -69,7 +69,7 @@ type BusinessProfile struct {
 	MessagingProduct  string   `json:"messaging_product,omitempty"`
 }
 
-// BusinessProfileFields are the fields GetBusinessProfile asks for when the
+// businessProfileFields are the fields GetBusinessProfile asks for when the
 // caller names none.
 var businessProfileFields = []string{"about", "address", "description", "email", "profile_picture_url", "websites", "vertical"}
 
