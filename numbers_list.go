@@ -64,7 +64,8 @@ var errPagingLoop = errors.New("wabsp: Graph returned the same paging cursor twi
 //
 // An error (invalid options, a failed page) is yielded once, with a zero
 // PhoneNumber, and ends the iteration. Breaking out of the loop stops before
-// the next page is requested.
+// the next page is requested. Each range over the result starts again from
+// the first page; opts is copied and not changed.
 //
 //	for n, err := range client.ListPhoneNumbers(ctx, wabaID, nil) {
 //		if err != nil {
@@ -73,12 +74,14 @@ var errPagingLoop = errors.New("wabsp: Graph returned the same paging cursor twi
 //		fmt.Println(n.DisplayPhoneNumber, n.QualityRating)
 //	}
 func (c *Client) ListPhoneNumbers(ctx context.Context, wabaID string, opts *ListPhoneNumbersOptions) iter.Seq2[PhoneNumber, error] {
-	var q ListPhoneNumbersOptions
+	var base ListPhoneNumbersOptions
 	if opts != nil {
-		q = *opts
-		q.Fields = append([]string(nil), opts.Fields...)
+		base = *opts
+		base.Fields = append([]string(nil), opts.Fields...)
 	}
 	return func(yield func(PhoneNumber, error) bool) {
+		// Each range over the sequence starts again from the first page.
+		q := base
 		var v validator
 		v.numericID("waba_id", wabaID, ErrMissingWABAID)
 		v.fieldNames("fields", q.Fields)

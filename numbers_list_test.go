@@ -127,13 +127,22 @@ func TestListPhoneNumbersRefusesBadOptionsBeforeSending(t *testing.T) {
 	assert.Equal(t, 0, mt.GetTotalCallCount())
 }
 
-func TestListPhoneNumbersDoesNotChangeTheCallersOptions(t *testing.T) {
+func TestListPhoneNumbersStartsOverOnEachRangeAndLeavesTheOptionsAlone(t *testing.T) {
 	t.Parallel()
 	c, mt := newGraphClient(t)
-	registerPages(t, mt)
+	pages := registerPages(t, mt)
 	opts := *pagedOptions
-	for _, err := range c.ListPhoneNumbers(context.Background(), testWABAID, &opts) {
-		require.NoError(t, err)
+	seq := c.ListPhoneNumbers(context.Background(), testWABAID, &opts)
+	for round := 1; round <= 2; round++ {
+		n := 0
+		for _, err := range seq {
+			require.NoError(t, err)
+			n++
+		}
+		assert.Equal(t, 5, n, "round %d", round)
+	}
+	for i, p := range pages {
+		assert.Equal(t, 2, p.Calls(), "page %d", i+1)
 	}
 	assert.Empty(t, opts.After)
 }
