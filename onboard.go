@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 )
@@ -238,30 +237,20 @@ func pickGranted(field, fromSession string, granted []string, res *OnboardingRes
 	}
 }
 
-// phoneNumberIDs lists the ids of a WABA's phone numbers (first page: a
-// WABA fresh from Embedded Signup has one or two).
+// phoneNumberIDs lists the ids of a WABA's phone numbers, stopping at two:
+// enough to tell one from several.
 func (c *Client) phoneNumberIDs(ctx context.Context, wabaID string) ([]string, error) {
-	var out struct {
-		Data []struct {
-			ID flexID `json:"id"`
-		} `json:"data"`
-	}
-	err := c.do(ctx, &apiRequest{
-		provider: ProviderGraph, method: http.MethodGet, path: wabaID + "/phone_numbers",
-		query: struct {
-			Fields string `url:"fields"`
-		}{"id"},
-		needsToken: true,
-	}, &out)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, 0, len(out.Data))
-	for _, d := range out.Data {
-		if d.ID == "" {
+	var ids []string
+	for n, err := range c.ListPhoneNumbers(ctx, wabaID, &ListPhoneNumbersOptions{Fields: []string{"id"}}) {
+		if err != nil {
+			return nil, err
+		}
+		if n.ID == "" {
 			return nil, fmt.Errorf("%w: phone number without id", errUnexpectedPayload)
 		}
-		ids = append(ids, string(d.ID))
+		if ids = append(ids, n.ID); len(ids) == 2 {
+			break
+		}
 	}
 	return ids, nil
 }
