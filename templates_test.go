@@ -368,3 +368,23 @@ func TestButtonExamplesDecodeFromEitherShape(t *testing.T) {
 		})
 	}
 }
+
+func TestTemplatesStopsWhenGraphRepeatsACursor(t *testing.T) {
+	t.Parallel()
+	c, mt := newGraphClient(t)
+	mt.RegisterNoResponder(httpmock.NewStringResponder(http.StatusOK,
+		`{"data":[{"id":"1","name":"a"}],"paging":{"cursors":{"after":"SAME"},"next":"https://graph.facebook.com/next"}}`))
+	var errs []error
+	n := 0
+	for _, err := range c.Templates(context.Background(), testWABAID, nil) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		n++
+	}
+	require.Len(t, errs, 1)
+	assert.Contains(t, errs[0].Error(), "twice")
+	assert.Equal(t, 2, n, "the first page and the page after it, then the repeat is caught")
+	assert.Equal(t, 2, mt.GetTotalCallCount())
+}

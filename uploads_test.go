@@ -5,8 +5,10 @@ import (
 	"context"
 	"image"
 	"image/png"
+	"net/http"
 	"testing"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -87,4 +89,19 @@ func TestUploadMediaNeedsTheMetaApp(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.UploadMedia(context.Background(), wabsp.MediaUpload{FileName: "h.png", MIMEType: "image/png", Data: pngBytes(t)})
 	assert.ErrorIs(t, err, wabsp.ErrNoMetaApp)
+}
+
+func TestUploadMediaRefusesASessionIDThatIsNotAnUploadSession(t *testing.T) {
+	t.Parallel()
+	for _, id := range []string{"../me/photos", "upload:", "me", "upload:abc/../../x"} {
+		t.Run(id, func(t *testing.T) {
+			t.Parallel()
+			c, mt := newGraphClient(t)
+			mt.RegisterNoResponder(httpmock.NewStringResponder(http.StatusOK, `{"id":"`+id+`"}`))
+			_, err := c.UploadMedia(context.Background(), wabsp.MediaUpload{FileName: "h.png", MIMEType: "image/png", Data: pngBytes(t)})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "upload session id")
+			assert.Equal(t, 1, mt.GetTotalCallCount(), "the bytes are not sent anywhere")
+		})
+	}
 }
