@@ -36,7 +36,18 @@ var (
 
 // Validate reports every problem with the template at once, as a
 // *ValidationError whose FieldErrors name JSON paths such as
-// "components[1].buttons[3].text". See checkTemplate for the rules.
+// "components[1].buttons[3].text". It checks Graph's documented rules: the
+// name's pattern and length, a language, a known category and parameter
+// format; one BODY (at most 1024 characters) and at most one component of
+// each type; a header's format, its text (at most 60 characters, one
+// parameter) or its media sample handle; a plain-text footer of at most 60;
+// button counts per type (quick replies 10, URL 2, phone number 1, copy code
+// 1) and in all (10), labels of at most 25, URLs of at most 2000 with one
+// {{1}} at the end, phone numbers of at most 20, quick replies grouped apart
+// from other buttons; positional placeholders numbered {{1}}..{{n}} without
+// gaps, named and positional not mixed and matching parameter_format, a
+// sample for every placeholder and none without one; and the fixed shape of
+// AUTHENTICATION templates (no header, no body text, one OTP button).
 func (t TemplateRequest) Validate() error {
 	var v validator
 	t.check(&v)
