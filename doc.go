@@ -41,4 +41,14 @@
 // where a repeat is harmless or can be recognised, as Embedded Signup's
 // "already registered" answer can. Cancelling the context stops a call at
 // once, also while it waits to retry. See RetryPolicy.
+//
+// # Customer assets
+//
+// Calls that act on a customer's WABA (phone numbers, business profiles,
+// templates, uploads) use the customer's business token from Onboard, or the
+// Tech Provider's system user token: Client.WithToken or WithAccessToken.
+// Lists are Go 1.23 iterators that fetch pages as the loop asks for them.
+// Templates are validated against every documented limit before they are
+// sent, and a submission is not retried after a 5xx: FindTemplate tells
+// whether it was created.
 package wabsp

@@ -19,12 +19,12 @@ var pagedOptions = &wabsp.ListPhoneNumbersOptions{
 	Limit: 2,
 }
 
-func registerPages(t *testing.T, mt *httpmock.MockTransport) []*fixture.Fixture {
+func registerNumberPages(t *testing.T, mt *httpmock.MockTransport) []*fixture.Fixture {
 	t.Helper()
 	var pages []*fixture.Fixture
 	for _, name := range []string{"list_page1", "list_page2", "list_page3"} {
 		fx := fixture.Load(t, "testdata/numbers/"+name+".json")
-		registerWithQuery(t, mt, fx)
+		fx.RegisterExact(t, mt)
 		pages = append(pages, fx)
 	}
 	return pages
@@ -33,7 +33,7 @@ func registerPages(t *testing.T, mt *httpmock.MockTransport) []*fixture.Fixture 
 func TestListPhoneNumbersWalksEveryPage(t *testing.T) {
 	t.Parallel()
 	c, mt := newGraphClient(t)
-	pages := registerPages(t, mt)
+	pages := registerNumberPages(t, mt)
 
 	var ids []string
 	var states []wabsp.NumberState
@@ -69,7 +69,7 @@ func TestListPhoneNumbersStopsFetchingWhenTheLoopBreaks(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c, mt := newGraphClient(t)
-			pages := registerPages(t, mt)
+			pages := registerNumberPages(t, mt)
 			got := 0
 			for _, err := range c.ListPhoneNumbers(context.Background(), testWABAID, pagedOptions) {
 				require.NoError(t, err)
@@ -130,7 +130,7 @@ func TestListPhoneNumbersRefusesBadOptionsBeforeSending(t *testing.T) {
 func TestListPhoneNumbersStartsOverOnEachRangeAndLeavesTheOptionsAlone(t *testing.T) {
 	t.Parallel()
 	c, mt := newGraphClient(t)
-	pages := registerPages(t, mt)
+	pages := registerNumberPages(t, mt)
 	opts := *pagedOptions
 	seq := c.ListPhoneNumbers(context.Background(), testWABAID, &opts)
 	for round := 1; round <= 2; round++ {

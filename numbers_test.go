@@ -3,7 +3,6 @@ package wabsp_test
 import (
 	"context"
 	"encoding/json"
-	"net/url"
 	"testing"
 
 	"github.com/jarcoal/httpmock"
@@ -32,17 +31,6 @@ func numbersFixture(t *testing.T, mt *httpmock.MockTransport, name string) *fixt
 	fx := fixture.Load(t, "testdata/numbers/"+name+".json")
 	fx.Register(t, mt)
 	return fx
-}
-
-// registerWithQuery registers fx for its exact query, so that several pages
-// of one path can be served side by side.
-func registerWithQuery(t *testing.T, mt *httpmock.MockTransport, fx *fixture.Fixture) {
-	t.Helper()
-	u, err := url.Parse(fx.Request.URL)
-	require.NoError(t, err)
-	q := u.Query()
-	u.RawQuery = ""
-	mt.RegisterResponderWithQuery(fx.Request.Method, u.String(), q, fx.Responder(t))
 }
 
 // registerRequestOf decodes a recorded register body into the SDK's request.
