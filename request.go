@@ -73,10 +73,27 @@ func (c *Client) do(ctx context.Context, r *apiRequest, out any) error {
 	if err != nil {
 		return err
 	}
+	// A 2xx body is read inside the retry loop, so that a connection cut
+	// mid-body is retried like any other transport failure where the call
+	// is safe to repeat.
+	req.SetResponseHandler(func(resp *http.Response) error {
+		if resp.StatusCode < 200 || resp.StatusCode > 299 {
+			return nil
+		}
+		st.body, st.bodyErr = readLimited(resp.Body, maxResponseBytes)
+		drainAndClose(resp.Body)
+		if st.bodyErr != nil && !st.bodyTooLarge(st.body) {
+			return st.bodyErr
+		}
+		return nil
+	})
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if resp != nil {
 			drainAndClose(resp.Body)
+		}
+		if st.bodyErr != nil && resp != nil {
+			return &DecodeError{Provider: r.provider, StatusCode: resp.StatusCode, Body: st.body, Err: st.bodyErr}
 		}
 		return &RequestError{Method: r.method, URL: redactURL(req.URL), Attempts: st.attempts, Err: redactTransportError(err)}
 	}
@@ -86,15 +103,14 @@ func (c *Client) do(ctx context.Context, r *apiRequest, out any) error {
 		body, _ := readLimited(resp.Body, maxErrorBytes)
 		return newAPIError(r.provider, resp, body, st.attempts)
 	}
-	body, err := readLimited(resp.Body, maxResponseBytes)
-	if err != nil {
-		return &DecodeError{Provider: r.provider, StatusCode: resp.StatusCode, Body: body, Err: err}
+	if st.bodyErr != nil {
+		return &DecodeError{Provider: r.provider, StatusCode: resp.StatusCode, Body: st.body, Err: st.bodyErr}
 	}
 	if out == nil {
 		return nil
 	}
-	if err := json.Unmarshal(body, out); err != nil {
-		return &DecodeError{Provider: r.provider, StatusCode: resp.StatusCode, Body: body, Err: err}
+	if err := json.Unmarshal(st.body, out); err != nil {
+		return &DecodeError{Provider: r.provider, StatusCode: resp.StatusCode, Body: st.body, Err: err}
 	}
 	return nil
 }

@@ -28,7 +28,14 @@ type attemptState struct {
 	// the request (429 or a Graph throttling code), so backoff can honour
 	// Retry-After.
 	refused atomic.Bool
+	// body and bodyErr hold the 2xx body read by the response handler.
+	body    []byte
+	bodyErr error
 }
+
+// bodyTooLarge tells an over-limit body, which a retry would not fix, from a
+// cut connection.
+func (st *attemptState) bodyTooLarge(body []byte) bool { return int64(len(body)) >= maxResponseBytes }
 
 type attemptStateKey struct{}
 
