@@ -5,7 +5,7 @@ import "github.com/redis/go-redis/v9"
 // The scripts make each store operation one atomic round trip. Every
 // threshold is computed in Go and passed as a decimal string, because Lua
 // 5.1 prints large numbers in exponent notation. Absent values come back as
-// -1 (times) or "" (tier name); times are Unix milliseconds.
+// -1 (times) or an empty tier name; times are Unix milliseconds.
 //
 // Keys, all of one phone number in one cluster slot by their {hash tag}:
 //
@@ -56,7 +56,7 @@ local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
 return {kind, t[1] or '', known, limit, last or -1, start or -1, used, tonumber(oldest[2] or -1)}
 `)
 
-// snapshot reads without writing. ARGV: customer ('' for none), now-day
+// snapshot reads without writing. ARGV: customer (empty for none), now-day
 // (exclusive lower bound of the rolling window).
 // Returns {tier name, tier known, tier limit, last, start, used, oldest}.
 var snapshot = redis.NewScript(`
