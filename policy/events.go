@@ -9,7 +9,8 @@ import "time"
 type InboundMessage struct {
 	PhoneNumberID string
 	CustomerWAID  string
-	// At is when the customer sent it; zero means the tracker's clock now.
+	// At is when the customer sent it; zero, or a time ahead of the
+	// tracker's clock, means the clock's now.
 	At time.Time
 }
 
@@ -17,7 +18,8 @@ type InboundMessage struct {
 type Sent struct {
 	PhoneNumberID string
 	CustomerWAID  string
-	// At is when it was sent; zero means the tracker's clock now.
+	// At is when it was sent; zero, or a time ahead of the tracker's clock,
+	// means the clock's now.
 	At time.Time
 	// Template is true for a template message. Only a template can start a
 	// business-initiated conversation: a free-form message outside the
@@ -32,7 +34,8 @@ type Sent struct {
 type StatusUpdate struct {
 	PhoneNumberID string // metadata.phone_number_id
 	CustomerWAID  string // recipient_id
-	// At is the status timestamp; zero means the tracker's clock now.
+	// At is the status timestamp; zero, or a time ahead of the tracker's
+	// clock, means the clock's now.
 	At time.Time
 	// Status is sent, delivered, read, failed, ...; a failed message opened
 	// nothing and is ignored.

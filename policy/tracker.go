@@ -198,10 +198,14 @@ func (t *Tracker) ObserveTierChange(ctx context.Context, c TierChange) error {
 	return t.store.SetTier(ctx, c.PhoneNumberID, tier, limit)
 }
 
-// at is an event's time, or now for an event that carries none.
+// at is an event's time, or now for an event that carries none. A time
+// ahead of the clock is taken as now: a bogus future timestamp would
+// otherwise hold a window open, and clock skew only shortens a window by
+// the skew, which errs on the safe side.
 func (t *Tracker) at(v time.Time) time.Time {
-	if v.IsZero() {
-		return t.now()
+	now := t.now()
+	if v.IsZero() || v.After(now) {
+		return now
 	}
 	return v
 }

@@ -112,12 +112,14 @@ func TestLimitCountsUniqueCustomersOverARollingDay(t *testing.T) {
 			tr, c := newTracker(t)
 			ctx := context.Background()
 			require.NoError(t, tr.ObserveTierChange(ctx, policy.TierChange{PhoneNumberID: phoneID, Tier: "TIER_250"}))
-			_, err := tr.ObserveSent(ctx, policy.Sent{PhoneNumberID: phoneID, CustomerWAID: alice, At: t0, Template: true})
-			require.NoError(t, err)
-			_, err = tr.ObserveSent(ctx, policy.Sent{PhoneNumberID: phoneID, CustomerWAID: alice, At: t0.Add(30 * time.Minute), Template: true})
-			require.NoError(t, err, "a second template inside the conversation counts nothing")
-			_, err = tr.ObserveSent(ctx, policy.Sent{PhoneNumberID: phoneID, CustomerWAID: bob, At: t0.Add(time.Hour), Template: true})
-			require.NoError(t, err)
+			for _, send := range []struct {
+				at       time.Duration
+				customer string
+			}{{0, alice}, {30 * time.Minute, alice}, {time.Hour, bob}} { // alice's second is inside her conversation
+				c.Set(t0.Add(send.at))
+				_, err := tr.ObserveSent(ctx, policy.Sent{PhoneNumberID: phoneID, CustomerWAID: send.customer, Template: true})
+				require.NoError(t, err)
+			}
 			c.Set(t0.Add(tt.at))
 
 			l, err := tr.Limit(ctx, phoneID)
@@ -204,7 +206,8 @@ func TestStatusUpdatesCountConversationsTheTrackerDidNotSee(t *testing.T) {
 	}{
 		{"a business-initiated origin counts from the conversation's start", policy.StatusUpdate{Status: "delivered", ConversationOrigin: "business_initiated", ConversationExpiresAt: t0.Add(policy.Day - time.Hour)}, 1, t0.Add(-time.Hour)},
 		{"a marketing origin without expiry counts from the status time", policy.StatusUpdate{Status: "sent", ConversationOrigin: "marketing"}, 1, t0},
-		{"a business-initiated origin counts even inside the window", policy.StatusUpdate{Status: "sent", ConversationOrigin: "utility", At: t0.Add(time.Minute)}, 1, t0.Add(time.Minute)},
+		{"a business-initiated origin counts even inside the window", policy.StatusUpdate{Status: "sent", ConversationOrigin: "utility", At: t0.Add(-time.Minute)}, 1, t0.Add(-time.Minute)},
+		{"a status time ahead of the clock is taken as now", policy.StatusUpdate{Status: "sent", ConversationOrigin: "marketing", At: t0.Add(time.Hour)}, 1, t0},
 		{"a service origin counts nothing", policy.StatusUpdate{Status: "sent", ConversationOrigin: "service"}, 0, time.Time{}},
 		{"a user-initiated origin counts nothing", policy.StatusUpdate{Status: "sent", ConversationOrigin: "user_initiated"}, 0, time.Time{}},
 		{"a failed message counts nothing", policy.StatusUpdate{Status: "failed", ConversationOrigin: "marketing"}, 0, time.Time{}},
@@ -353,3 +356,13 @@ func TestTheMemoryStoreDeduplicatesWithinItsTTL(t *testing.T) {
 
 // failingStore fails the test's expectations if any of it is reached.
 type failingStore struct{ policy.Store }
+
+func TestAnInboundTimeAheadOfTheClockOpensTheWindowFromNow(t *testing.T) {
+	t.Parallel()
+	tr, _ := newTracker(t)
+	ctx := context.Background()
+	require.NoError(t, tr.ObserveInbound(ctx, policy.InboundMessage{PhoneNumberID: phoneID, CustomerWAID: alice, At: t0.Add(365 * policy.Day)}))
+	w, err := tr.Window(ctx, phoneID, alice)
+	require.NoError(t, err)
+	assert.True(t, t0.Add(policy.Day).Equal(w.Until), "until %v", w.Until)
+}
