@@ -26,6 +26,8 @@ type MemoryStore struct {
 	dedupSwept int              // size after the last sweep
 }
 
+var _ Store = (*MemoryStore)(nil)
+
 // phoneState is one phone number's state. starts and order hold the same
 // conversations: order sorted by start for the rolling count, starts for
 // the lookup by customer.

@@ -39,6 +39,8 @@ type Store struct {
 	keep time.Duration
 }
 
+var _ policy.Store = (*Store)(nil)
+
 // Option configures a Store.
 type Option func(*Store)
 
