@@ -1,0 +1,62 @@
+package policy
+
+import "time"
+
+// InboundMessage is a message a customer sent to one of the business's phone
+// numbers: it opens or extends the 24-hour customer service window. From a
+// "messages" webhook: metadata.phone_number_id, messages[].from and
+// messages[].timestamp.
+type InboundMessage struct {
+	PhoneNumberID string
+	CustomerWAID  string
+	// At is when the customer sent it; zero, or a time ahead of the
+	// tracker's clock, means the clock's now.
+	At time.Time
+}
+
+// Sent is a message the integrator sent from PhoneNumberID to CustomerWAID.
+type Sent struct {
+	PhoneNumberID string
+	CustomerWAID  string
+	// At is when it was sent; zero, or a time ahead of the tracker's clock,
+	// means the clock's now.
+	At time.Time
+	// Template is true for a template message. Only a template can start a
+	// business-initiated conversation: a free-form message outside the
+	// window is refused by Meta (error 131047) and counts for nothing.
+	Template bool
+}
+
+// StatusUpdate is a delivery status of a message the business sent, from a
+// "messages" webhook's statuses[]. Meta's view of the conversation, when the
+// status carries it, corrects the tracker: it counts conversations started
+// by sends the tracker never saw (another system, Meta's own tools).
+type StatusUpdate struct {
+	PhoneNumberID string // metadata.phone_number_id
+	CustomerWAID  string // recipient_id
+	// At is the status timestamp; zero, or a time ahead of the tracker's
+	// clock, means the clock's now.
+	At time.Time
+	// Status is sent, delivered, read, failed, ...; a failed message opened
+	// nothing and is ignored.
+	Status string
+	// ConversationOrigin is conversation.origin.type (business_initiated,
+	// user_initiated, referral_conversion, marketing, utility,
+	// authentication, service, ...), empty when Meta left it out (from
+	// Graph v24 it usually does).
+	ConversationOrigin string
+	// ConversationExpiresAt is conversation.expiration_timestamp, if sent:
+	// the conversation started 24 hours before it.
+	ConversationExpiresAt time.Time
+	// PricingCategory is pricing.category, used when ConversationOrigin is
+	// empty.
+	PricingCategory string
+}
+
+// TierChange is a new messaging-limit tier for a phone number, from a
+// phone_number_quality_update webhook's current_limit, the phone numbers
+// API, or business_capability_update (see TierForLimit).
+type TierChange struct {
+	PhoneNumberID string
+	Tier          Tier
+}

@@ -1,0 +1,275 @@
+// Package policytest checks that a policy.Store behaves like the others:
+// the same answers at the 24-hour boundaries, the same rolling count, and
+// atomic operations under concurrency. Every store in this module runs it;
+// a store of your own can too.
+package policytest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/wabsp/wabsp/policy"
+)
+
+// T0 is the moment the scenarios start at.
+var T0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+
+const (
+	phone = "106540352242922"
+	alice = "447700900001"
+	bob   = "447700900002"
+	carol = "447700900003"
+)
+
+// RunStoreTests runs the conformance scenarios, each on a fresh, empty store
+// from newStore.
+func RunStoreTests(t *testing.T, newStore func(t *testing.T) policy.Store) {
+	t.Run("a window is open one millisecond before 24 hours and closed at 24 hours", func(t *testing.T) {
+		s, ctx := newStore(t), context.Background()
+		require.NoError(t, s.RecordInbound(ctx, phone, alice, T0))
+
+		snap, err := s.Snapshot(ctx, phone, alice, T0.Add(policy.Day-time.Second))
+		require.NoError(t, err)
+		assert.True(t, T0.Equal(snap.LastInbound), "last inbound %v", snap.LastInbound)
+
+		for _, tc := range []struct {
+			after time.Duration
+			want  policy.Kind
+		}{
+			{policy.Day - time.Second, policy.KindServiceWindow},
+			{policy.Day - time.Millisecond, policy.KindServiceWindow},
+			{policy.Day, policy.KindNewConversation},
+		} {
+			res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: alice, At: T0.Add(tc.after), DefaultLimit: 50})
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, res.Kind, "at +%v", tc.after)
+		}
+	})
+
+	t.Run("the latest inbound message wins whatever the order of arrival", func(t *testing.T) {
+		s, ctx := newStore(t), context.Background()
+		require.NoError(t, s.RecordInbound(ctx, phone, alice, T0.Add(time.Hour)))
+		require.NoError(t, s.RecordInbound(ctx, phone, alice, T0))
+		snap, err := s.Snapshot(ctx, phone, alice, T0.Add(2*time.Hour))
+		require.NoError(t, err)
+		assert.True(t, T0.Add(time.Hour).Equal(snap.LastInbound), "last inbound %v", snap.LastInbound)
+	})
+
+	t.Run("a business-initiated conversation stays open for exactly 24 hours", func(t *testing.T) {
+		s, ctx := newStore(t), context.Background()
+		for _, tc := range []struct {
+			after time.Duration
+			want  policy.Kind
+			start time.Duration
+		}{
+			{0, policy.KindNewConversation, 0},
+			{time.Hour, policy.KindOpenConversation, 0},
+			{policy.Day - time.Second, policy.KindOpenConversation, 0},
+			{policy.Day, policy.KindNewConversation, policy.Day},
+		} {
+			res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: alice, At: T0.Add(tc.after), DefaultLimit: 50})
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, res.Kind, "at +%v", tc.after)
+			assert.True(t, T0.Add(tc.start).Equal(res.ConversationStart), "at +%v: start %v", tc.after, res.ConversationStart)
+			assert.Equal(t, 1, res.Used, "at +%v", tc.after)
+		}
+	})
+
+	t.Run("the rolling count drops a conversation exactly 24 hours after it started", func(t *testing.T) {
+		s, ctx := newStore(t), context.Background()
+		for i, c := range []string{alice, bob, carol} {
+			_, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: c, At: T0.Add(time.Duration(i) * time.Hour), DefaultLimit: 50})
+			require.NoError(t, err)
+		}
+		for _, tc := range []struct {
+			at     time.Time
+			used   int
+			oldest time.Time
+		}{
+			{T0.Add(policy.Day - time.Second), 3, T0},
+			{T0.Add(policy.Day - time.Millisecond), 3, T0},
+			{T0.Add(policy.Day), 2, T0.Add(time.Hour)},
+			{T0.Add(policy.Day + 2*time.Hour), 0, time.Time{}},
+		} {
+			snap, err := s.Snapshot(ctx, phone, "", tc.at)
+			require.NoError(t, err)
+			assert.Equal(t, tc.used, snap.Used, "at %v", tc.at)
+			assert.True(t, tc.oldest.Equal(snap.Oldest), "at %v: oldest %v", tc.at, snap.Oldest)
+		}
+		snap, err := s.Snapshot(ctx, phone, alice, T0.Add(policy.Day))
+		require.NoError(t, err)
+		assert.True(t, snap.ConversationStart.IsZero(), "alice's conversation ended")
+		snap, err = s.Snapshot(ctx, phone, bob, T0.Add(policy.Day))
+		require.NoError(t, err)
+		assert.True(t, T0.Add(time.Hour).Equal(snap.ConversationStart), "bob's conversation is open")
+	})
+
+	t.Run("an enforced start beyond the limit is refused and records nothing", func(t *testing.T) {
+		s, ctx := newStore(t), context.Background()
+		start := func(c string, enforce bool) policy.StartResult {
+			res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: c, At: T0.Add(time.Minute), Enforce: enforce, DefaultLimit: 2})
+			require.NoError(t, err)
+			return res
+		}
+		assert.Equal(t, policy.KindNewConversation, start(alice, true).Kind)
+		assert.Equal(t, policy.KindNewConversation, start(bob, true).Kind)
+		res := start(carol, true)
+		assert.Equal(t, policy.KindLimitReached, res.Kind)
+		assert.Equal(t, 2, res.Used)
+		assert.True(t, res.ConversationStart.IsZero())
+		assert.Equal(t, policy.KindOpenConversation, start(alice, true).Kind, "an open conversation needs no slot")
+		res = start(carol, false)
+		assert.Equal(t, policy.KindNewConversation, res.Kind, "a send that happened is counted")
+		assert.Equal(t, 3, res.Used)
+	})
+
+	t.Run("a recorded tier overrides the default limit", func(t *testing.T) {
+		s, ctx := newStore(t), context.Background()
+		require.NoError(t, s.SetTier(ctx, phone, policy.Tier50, 1))
+		snap, err := s.Snapshot(ctx, phone, "", T0)
+		require.NoError(t, err)
+		assert.Equal(t, policy.Snapshot{Tier: policy.Tier50, Limit: 1, TierKnown: true}, snap)
+
+		req := policy.StartRequest{PhoneNumberID: phone, CustomerWAID: alice, At: T0, Enforce: true, DefaultLimit: 100}
+		res, err := s.StartConversation(ctx, req)
+		require.NoError(t, err)
+		assert.Equal(t, policy.KindNewConversation, res.Kind)
+		req.CustomerWAID = bob
+		res, err = s.StartConversation(ctx, req)
+		require.NoError(t, err)
+		assert.Equal(t, policy.KindLimitReached, res.Kind)
+		assert.Equal(t, 1, res.Limit)
+
+		require.NoError(t, s.SetTier(ctx, phone, policy.TierUnlimited, policy.Unlimited))
+		res, err = s.StartConversation(ctx, req)
+		require.NoError(t, err)
+		assert.Equal(t, policy.KindNewConversation, res.Kind)
+		assert.Equal(t, policy.Unlimited, res.Limit)
+		assert.Equal(t, policy.TierUnlimited, res.Tier)
+	})
+
+	t.Run("Meta's word that a conversation is business-initiated beats an open window", func(t *testing.T) {
+		s, ctx := newStore(t), context.Background()
+		require.NoError(t, s.RecordInbound(ctx, phone, alice, T0))
+		res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: alice, At: T0.Add(time.Hour), IgnoreWindow: true, DefaultLimit: 50})
+		require.NoError(t, err)
+		assert.Equal(t, policy.KindNewConversation, res.Kind)
+		assert.Equal(t, 1, res.Used)
+	})
+
+	t.Run("a start seen out of order moves the conversation earlier without counting it twice", func(t *testing.T) {
+		s, ctx := newStore(t), context.Background()
+		_, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: alice, At: T0.Add(2 * time.Hour), DefaultLimit: 50})
+		require.NoError(t, err)
+		res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: alice, At: T0.Add(time.Hour), DefaultLimit: 50})
+		require.NoError(t, err)
+		assert.Equal(t, policy.KindNewConversation, res.Kind)
+		assert.Equal(t, 1, res.Used)
+		assert.True(t, T0.Add(time.Hour).Equal(res.ConversationStart))
+		snap, err := s.Snapshot(ctx, phone, alice, T0.Add(policy.Day+time.Hour))
+		require.NoError(t, err)
+		assert.Equal(t, 0, snap.Used, "the conversation ended 24 hours after its real start")
+	})
+
+	t.Run("phone numbers do not share windows or counts", func(t *testing.T) {
+		s, ctx := newStore(t), context.Background()
+		require.NoError(t, s.RecordInbound(ctx, phone, alice, T0))
+		_, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: bob, At: T0, DefaultLimit: 50})
+		require.NoError(t, err)
+		snap, err := s.Snapshot(ctx, "999999999999999", alice, T0)
+		require.NoError(t, err)
+		assert.Equal(t, policy.Snapshot{}, snap)
+	})
+
+	t.Run("SeenBefore answers false once per key", func(t *testing.T) {
+		s, ctx := newStore(t), context.Background()
+		for _, tc := range []struct {
+			key  string
+			seen bool
+		}{{"wamid.A", false}, {"wamid.A", true}, {"wamid.B", false}, {"wamid.A", true}} {
+			seen, err := s.SeenBefore(ctx, tc.key)
+			require.NoError(t, err)
+			assert.Equal(t, tc.seen, seen, tc.key)
+		}
+	})
+
+	t.Run("concurrent enforced starts never pass the limit", func(t *testing.T) {
+		s := newStore(t)
+		const n, limit = 64, 10
+		kinds := concurrently(t, n, func(ctx context.Context, i int) (policy.Kind, error) {
+			res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: fmt.Sprintf("44770090%04d", i), At: T0, Enforce: true, DefaultLimit: limit})
+			return res.Kind, err
+		})
+		assert.Equal(t, map[policy.Kind]int{policy.KindNewConversation: limit, policy.KindLimitReached: n - limit}, kinds)
+		snap, err := s.Snapshot(context.Background(), phone, "", T0)
+		require.NoError(t, err)
+		assert.Equal(t, limit, snap.Used)
+	})
+
+	t.Run("concurrent starts with one customer count one conversation", func(t *testing.T) {
+		s := newStore(t)
+		kinds := concurrently(t, 64, func(ctx context.Context, i int) (policy.Kind, error) {
+			res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: alice, At: T0, Enforce: true, DefaultLimit: 1})
+			return res.Kind, err
+		})
+		assert.Equal(t, map[policy.Kind]int{policy.KindNewConversation: 1, policy.KindOpenConversation: 63}, kinds)
+	})
+
+	t.Run("concurrent inbound messages leave the latest", func(t *testing.T) {
+		s := newStore(t)
+		concurrently(t, 64, func(ctx context.Context, i int) (policy.Kind, error) {
+			return "", s.RecordInbound(ctx, phone, alice, T0.Add(time.Duration(i)*time.Second))
+		})
+		snap, err := s.Snapshot(context.Background(), phone, alice, T0.Add(time.Hour))
+		require.NoError(t, err)
+		assert.True(t, T0.Add(63*time.Second).Equal(snap.LastInbound), "last inbound %v", snap.LastInbound)
+	})
+
+	t.Run("concurrent SeenBefore with one key lets exactly one through", func(t *testing.T) {
+		s := newStore(t)
+		kinds := concurrently(t, 64, func(ctx context.Context, i int) (policy.Kind, error) {
+			seen, err := s.SeenBefore(ctx, "wamid.same")
+			return policy.Kind(fmt.Sprint(seen)), err
+		})
+		assert.Equal(t, map[policy.Kind]int{"false": 1, "true": 63}, kinds)
+	})
+}
+
+// concurrently runs f n times at once and tallies its answers.
+func concurrently(t *testing.T, n int, f func(ctx context.Context, i int) (policy.Kind, error)) map[policy.Kind]int {
+	t.Helper()
+	var (
+		mu     sync.Mutex
+		wg     sync.WaitGroup
+		kinds  = map[policy.Kind]int{}
+		errs   []error
+		starts = make(chan struct{})
+	)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			<-starts
+			k, err := f(context.Background(), i)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, err)
+				return
+			}
+			if k != "" {
+				kinds[k]++
+			}
+		}(i)
+	}
+	close(starts)
+	wg.Wait()
+	require.Empty(t, errs)
+	return kinds
+}

@@ -1,0 +1,218 @@
+// Package redisstore keeps a policy.Tracker's state in Redis, so that
+// several webhook receivers and senders share one view of every customer
+// service window and every phone number's messaging limit, and so that a
+// webhook delivery retried to another instance is still seen once.
+//
+// Each operation is one Lua script, atomic on the server and one round trip
+// (the scripts are loaded by Open; after a server restart the first call of
+// each script takes a second trip to load it again). The keys of one phone
+// number share a cluster hash tag, so Redis Cluster works too.
+//
+// It lives in a package of its own so that programs without Redis do not
+// link a Redis client.
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/wabsp/wabsp/policy"
+)
+
+// DefaultPrefix starts every key the store writes.
+const DefaultPrefix = "wabsp:policy:"
+
+// Store is a policy.Store in Redis. It is safe for concurrent use.
+type Store struct {
+	rdb      redis.UniversalClient
+	owned    bool
+	prefix   string
+	dedupTTL time.Duration
+	// keep is how long a window or conversation key outlives its last
+	// write: a day plus slack, so a key is never gone while it can still
+	// answer, even with the writer's clock a little ahead of Redis's.
+	keep time.Duration
+}
+
+var _ policy.Store = (*Store)(nil)
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithPrefix sets the prefix of every key (default DefaultPrefix), to keep
+// several environments apart in one Redis.
+func WithPrefix(prefix string) Option {
+	return func(s *Store) { s.prefix = prefix }
+}
+
+// WithDedupTTL sets how long SeenBefore remembers a key (default
+// policy.DefaultDedupTTL).
+func WithDedupTTL(ttl time.Duration) Option {
+	return func(s *Store) {
+		if ttl > 0 {
+			s.dedupTTL = ttl
+		}
+	}
+}
+
+// New returns a Store using rdb, which the caller keeps and closes.
+func New(rdb redis.UniversalClient, opts ...Option) *Store {
+	s := &Store{rdb: rdb, prefix: DefaultPrefix, dedupTTL: policy.DefaultDedupTTL, keep: policy.Day + time.Hour}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Open connects to the Redis at url ("redis://[:password@]host:port/db",
+// or rediss:// for TLS), checks that it answers and loads the scripts. The
+// Store owns the connection: Close it.
+func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
+	o, err := redis.ParseURL(url)
+	if err != nil {
+		// The parser's message may quote the URL, password included.
+		return nil, errors.New("redisstore: the Redis URL is not valid (want redis://[:password@]host:port/db)")
+	}
+	s := New(redis.NewClient(o), opts...)
+	s.owned = true
+	if err := s.Load(ctx); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Load loads the scripts into Redis, so that the first call of each is one
+// round trip too. Open calls it.
+func (s *Store) Load(ctx context.Context) error {
+	for _, sc := range []*redis.Script{recordInbound, startConversation, snapshot} {
+		if err := sc.Load(ctx, s.rdb).Err(); err != nil {
+			return fmt.Errorf("redisstore: loading scripts: %w", err)
+		}
+	}
+	return nil
+}
+
+// Close closes the connection if Open made it.
+func (s *Store) Close() error {
+	if !s.owned {
+		return nil
+	}
+	return s.rdb.Close()
+}
+
+func (s *Store) keys(phoneNumberID, customerWAID string) []string {
+	base := s.prefix + "{" + phoneNumberID + "}:"
+	return []string{base + "w:" + customerWAID, base + "c", base + "t"}
+}
+
+func itoa(v int64) string { return strconv.FormatInt(v, 10) }
+
+// RecordInbound implements policy.Store.
+func (s *Store) RecordInbound(ctx context.Context, phoneNumberID, customerWAID string, at time.Time) error {
+	err := recordInbound.Run(ctx, s.rdb, s.keys(phoneNumberID, customerWAID),
+		itoa(at.UnixMilli()), itoa(s.keep.Milliseconds())).Err()
+	if err != nil {
+		return fmt.Errorf("redisstore: recording an inbound message: %w", err)
+	}
+	return nil
+}
+
+// SetTier implements policy.Store.
+func (s *Store) SetTier(ctx context.Context, phoneNumberID string, tier policy.Tier, limit int) error {
+	err := s.rdb.HSet(ctx, s.keys(phoneNumberID, "")[2], "name", string(tier), "limit", limit).Err()
+	if err != nil {
+		return fmt.Errorf("redisstore: recording a tier: %w", err)
+	}
+	return nil
+}
+
+// StartConversation implements policy.Store.
+func (s *Store) StartConversation(ctx context.Context, req policy.StartRequest) (policy.StartResult, error) {
+	at := req.At.UnixMilli()
+	day := policy.Day.Milliseconds()
+	vals, err := startConversation.Run(ctx, s.rdb, s.keys(req.PhoneNumberID, req.CustomerWAID),
+		req.CustomerWAID, itoa(at), itoa(at-day), flag(req.Enforce), flag(req.IgnoreWindow),
+		strconv.Itoa(req.DefaultLimit), itoa(day), itoa(s.keep.Milliseconds())).Slice()
+	if err != nil {
+		return policy.StartResult{}, fmt.Errorf("redisstore: starting a conversation: %w", err)
+	}
+	if len(vals) != 8 {
+		return policy.StartResult{}, fmt.Errorf("redisstore: starting a conversation: unexpected reply of %d values", len(vals))
+	}
+	kind, _ := vals[0].(string)
+	snap, err := decodeSnapshot(vals[1:])
+	if err != nil {
+		return policy.StartResult{}, fmt.Errorf("redisstore: starting a conversation: %w", err)
+	}
+	return policy.StartResult{Kind: policy.Kind(kind), Snapshot: snap}, nil
+}
+
+// Snapshot implements policy.Store.
+func (s *Store) Snapshot(ctx context.Context, phoneNumberID, customerWAID string, now time.Time) (policy.Snapshot, error) {
+	cut := now.UnixMilli() - policy.Day.Milliseconds()
+	vals, err := snapshot.Run(ctx, s.rdb, s.keys(phoneNumberID, customerWAID), customerWAID, itoa(cut)).Slice()
+	if err != nil {
+		return policy.Snapshot{}, fmt.Errorf("redisstore: reading: %w", err)
+	}
+	snap, err := decodeSnapshot(vals)
+	if err != nil {
+		return policy.Snapshot{}, fmt.Errorf("redisstore: reading: %w", err)
+	}
+	return snap, nil
+}
+
+// SeenBefore implements policy.Store and the webhook Deduplicator with SET
+// NX: of several instances given the same key, exactly one hears false.
+func (s *Store) SeenBefore(ctx context.Context, key string) (bool, error) {
+	set, err := s.rdb.SetNX(ctx, s.prefix+"dedup:"+key, 1, s.dedupTTL).Result()
+	if err != nil {
+		return false, fmt.Errorf("redisstore: deduplicating: %w", err)
+	}
+	return !set, nil
+}
+
+func flag(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
+// decodeSnapshot reads {tier name, tier known, tier limit, last, start,
+// used, oldest}.
+func decodeSnapshot(v []any) (policy.Snapshot, error) {
+	if len(v) != 7 {
+		return policy.Snapshot{}, fmt.Errorf("unexpected reply of %d values", len(v))
+	}
+	var n [6]int64
+	for i := range n {
+		x, ok := v[i+1].(int64)
+		if !ok {
+			return policy.Snapshot{}, fmt.Errorf("unexpected reply value %T at %d", v[i+1], i+1)
+		}
+		n[i] = x
+	}
+	name, _ := v[0].(string)
+	return policy.Snapshot{
+		Tier:              policy.Tier(name),
+		TierKnown:         n[0] == 1,
+		Limit:             int(n[1]),
+		LastInbound:       msTime(n[2]),
+		ConversationStart: msTime(n[3]),
+		Used:              int(n[4]),
+		Oldest:            msTime(n[5]),
+	}, nil
+}
+
+func msTime(v int64) time.Time {
+	if v < 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}

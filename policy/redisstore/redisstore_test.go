@@ -1,0 +1,191 @@
+package redisstore_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/wabsp/wabsp/policy"
+	"github.com/wabsp/wabsp/policy/policytest"
+	"github.com/wabsp/wabsp/policy/redisstore"
+)
+
+// redisURL is the server scripts/redis-for-tests.sh started. Without one
+// the tests skip on a developer's machine and fail in CI, where skipping
+// would hide that nothing ran.
+func redisURL(tb testing.TB) string {
+	tb.Helper()
+	url := os.Getenv("WABSP_REDIS_URL")
+	if url == "" {
+		if os.Getenv("CI") == "true" {
+			tb.Fatal("WABSP_REDIS_URL is not set in CI: source scripts/redis-for-tests.sh first")
+		}
+		tb.Skip("WABSP_REDIS_URL is not set; `source scripts/redis-for-tests.sh` to run the Redis tests")
+	}
+	return url
+}
+
+// roundTrips counts the commands and pipelines sent to Redis: each is one
+// round trip.
+type roundTrips struct{ n atomic.Int64 }
+
+func (c *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (c *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error { c.n.Add(1); return next(ctx, cmd) }
+}
+func (c *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error { c.n.Add(1); return next(ctx, cmds) }
+}
+
+// newClient connects to the test server with a round-trip counter.
+func newClient(tb testing.TB) (*redis.Client, *roundTrips) {
+	tb.Helper()
+	o, err := redis.ParseURL(redisURL(tb))
+	require.NoError(tb, err)
+	rdb := redis.NewClient(o)
+	tb.Cleanup(func() { _ = rdb.Close() })
+	rt := &roundTrips{}
+	rdb.AddHook(rt)
+	return rdb, rt
+}
+
+// newStore returns a Store under a prefix no other test uses, deleting its
+// keys afterwards.
+func newStore(tb testing.TB, opts ...redisstore.Option) (*redisstore.Store, *redis.Client, *roundTrips) {
+	tb.Helper()
+	rdb, rt := newClient(tb)
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	prefix := "wabsp-test:" + hex.EncodeToString(b[:]) + ":"
+	s := redisstore.New(rdb, append([]redisstore.Option{redisstore.WithPrefix(prefix)}, opts...)...)
+	require.NoError(tb, s.Load(context.Background()))
+	tb.Cleanup(func() {
+		ctx := context.Background()
+		iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+		for iter.Next(ctx) {
+			rdb.Del(ctx, iter.Val())
+		}
+	})
+	return s, rdb, rt
+}
+
+func TestRedisStoreBehavesLikeEveryStore(t *testing.T) {
+	t.Parallel()
+	redisURL(t)
+	policytest.RunStoreTests(t, func(t *testing.T) policy.Store {
+		s, _, _ := newStore(t)
+		return s
+	})
+}
+
+func TestEveryRedisOperationIsOneRoundTrip(t *testing.T) {
+	t.Parallel()
+	s, _, rt := newStore(t)
+	tr, err := policy.NewTracker(policy.WithStore(s), policy.WithClock(func() time.Time { return policytest.T0 }))
+	require.NoError(t, err)
+	ctx := context.Background()
+	const phone, customer = "106540352242922", "447700900001"
+	ops := []struct {
+		name string
+		call func() error
+	}{
+		{"ObserveTierChange", func() error {
+			return tr.ObserveTierChange(ctx, policy.TierChange{PhoneNumberID: phone, Tier: policy.Tier1K})
+		}},
+		{"ObserveInbound", func() error {
+			return tr.ObserveInbound(ctx, policy.InboundMessage{PhoneNumberID: phone, CustomerWAID: customer})
+		}},
+		{"Window", func() error { _, err := tr.Window(ctx, phone, customer); return err }},
+		{"Limit", func() error { _, err := tr.Limit(ctx, phone); return err }},
+		{"Classify", func() error { _, err := tr.Classify(ctx, phone, customer); return err }},
+		{"Reserve", func() error { _, err := tr.Reserve(ctx, phone, "447700900002"); return err }},
+		{"ObserveSent", func() error {
+			_, err := tr.ObserveSent(ctx, policy.Sent{PhoneNumberID: phone, CustomerWAID: customer, Template: true})
+			return err
+		}},
+		{"ObserveStatus", func() error {
+			return tr.ObserveStatus(ctx, policy.StatusUpdate{PhoneNumberID: phone, CustomerWAID: "447700900003", ConversationOrigin: "marketing"})
+		}},
+		{"SeenBefore", func() error { _, err := s.SeenBefore(ctx, "wamid.1"); return err }},
+	}
+	for _, op := range ops {
+		before := rt.n.Load()
+		require.NoError(t, op.call(), op.name)
+		assert.Equal(t, int64(1), rt.n.Load()-before, "%s round trips", op.name)
+	}
+}
+
+// Not parallel: the flush would cost the round-trip test a second trip.
+// Sequential tests finish before parallel ones start.
+func TestRedisStoreReloadsItsScriptsAfterAFlush(t *testing.T) {
+	s, rdb, _ := newStore(t)
+	ctx := context.Background()
+	require.NoError(t, rdb.ScriptFlush(ctx).Err())
+	_, err := s.Snapshot(ctx, "106540352242922", "447700900001", policytest.T0)
+	require.NoError(t, err)
+}
+
+func TestTwoTrackersSharingRedisSeeOneState(t *testing.T) {
+	t.Parallel()
+	s1, _, _ := newStore(t)
+	ctx := context.Background()
+	now := func() time.Time { return policytest.T0 }
+	receiver, err := policy.NewTracker(policy.WithStore(s1), policy.WithClock(now))
+	require.NoError(t, err)
+	// A second instance: its own connection, the same keys.
+	rdb2, _ := newClient(t)
+	s2 := redisstore.New(rdb2, redisstore.WithPrefix(prefixOf(t, s1)))
+	sender, err := policy.NewTracker(policy.WithStore(s2), policy.WithClock(now))
+	require.NoError(t, err)
+
+	require.NoError(t, receiver.ObserveInbound(ctx, policy.InboundMessage{PhoneNumberID: "106540352242922", CustomerWAID: "447700900001", At: policytest.T0.Add(-time.Hour)}))
+	w, err := sender.Window(ctx, "106540352242922", "447700900001")
+	require.NoError(t, err)
+	assert.True(t, w.Open)
+
+	seen, err := s1.SeenBefore(ctx, "delivery-1")
+	require.NoError(t, err)
+	assert.False(t, seen)
+	seen, err = s2.SeenBefore(ctx, "delivery-1")
+	require.NoError(t, err)
+	assert.True(t, seen, "a retried delivery reaching the other instance is seen once")
+}
+
+// prefixOf finds the prefix newStore chose by the key SeenBefore writes.
+func prefixOf(t *testing.T, s *redisstore.Store) string {
+	t.Helper()
+	rdb, _ := newClient(t)
+	ctx := context.Background()
+	const probe = "prefix-probe"
+	_, err := s.SeenBefore(ctx, probe)
+	require.NoError(t, err)
+	keys, err := rdb.Keys(ctx, "wabsp-test:*:dedup:"+probe).Result()
+	require.NoError(t, err)
+	require.Len(t, keys, 1)
+	return keys[0][:len(keys[0])-len("dedup:"+probe)]
+}
+
+func TestOpenConnectsAndNeverEchoesTheURL(t *testing.T) {
+	t.Parallel()
+	s, err := redisstore.Open(context.Background(), redisURL(t))
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+
+	_, err = redisstore.Open(context.Background(), "redis://:hunter2@127.0.0.1:notaport/0")
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "hunter2")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err = redisstore.Open(ctx, "redis://:hunter2@127.0.0.1:1/0")
+	require.Error(t, err, "nothing listens on port 1")
+	assert.NotContains(t, err.Error(), "hunter2")
+}

@@ -1,0 +1,226 @@
+package policy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ErrInvalidInput is matched by errors.Is for every refusal of bad input:
+// an empty phone number id or customer id. Nothing was read or recorded.
+var ErrInvalidInput = errors.New("policy: invalid input")
+
+// Tracker answers the two questions WhatsApp's messaging policy asks before
+// every business message: may this phone number send a free-form message to
+// this customer now (the 24-hour customer service window), and may it start
+// one more business-initiated conversation (the messaging-limit tier over a
+// rolling 24 hours). It is fed by webhook events (Observe*) and by the
+// integrator's own sends; its state lives in a Store, so trackers sharing a
+// store share one view. A Tracker is safe for concurrent use.
+type Tracker struct {
+	store       Store
+	now         func() time.Time
+	defaultTier Tier
+	defaultLim  int
+}
+
+// Option configures a Tracker.
+type Option func(*Tracker) error
+
+// WithStore sets where the state lives (default: a new MemoryStore).
+func WithStore(s Store) Option {
+	return func(t *Tracker) error {
+		if s == nil {
+			return fmt.Errorf("%w: WithStore: store is nil", ErrInvalidInput)
+		}
+		t.store = s
+		return nil
+	}
+}
+
+// WithClock sets the clock questions are answered at (default time.Now).
+func WithClock(now func() time.Time) Option {
+	return func(t *Tracker) error {
+		if now == nil {
+			return fmt.Errorf("%w: WithClock: clock is nil", ErrInvalidInput)
+		}
+		t.now = now
+		return nil
+	}
+}
+
+// WithDefaultTier sets the tier assumed for a phone number whose tier was
+// never observed. The default is Tier50, what Meta gives an unverified
+// business: assuming less than the truth only delays sends, assuming more
+// costs quality rating.
+func WithDefaultTier(tier Tier) Option {
+	return func(t *Tracker) error {
+		if _, ok := tier.Limit(); !ok {
+			return fmt.Errorf("%w: WithDefaultTier: %q names no limit", ErrInvalidInput, tier)
+		}
+		t.defaultTier = tier
+		return nil
+	}
+}
+
+// NewTracker returns a Tracker; with no options it keeps its state in memory
+// and reads time.Now.
+func NewTracker(opts ...Option) (*Tracker, error) {
+	t := &Tracker{now: time.Now, defaultTier: Tier50}
+	for _, o := range opts {
+		if err := o(t); err != nil {
+			return nil, err
+		}
+	}
+	if t.store == nil {
+		t.store = NewMemoryStore(WithMemoryClock(t.now))
+	}
+	t.defaultLim, _ = t.defaultTier.Limit()
+	return t, nil
+}
+
+// Store returns the tracker's store, for instance to deduplicate webhook
+// deliveries with its SeenBefore.
+func (t *Tracker) Store() Store { return t.store }
+
+// ObserveInbound records a customer's message: the service window with that
+// customer is open until At plus 24 hours.
+func (t *Tracker) ObserveInbound(ctx context.Context, m InboundMessage) error {
+	if err := checkIDs("ObserveInbound", m.PhoneNumberID, m.CustomerWAID, true); err != nil {
+		return err
+	}
+	return t.store.RecordInbound(ctx, m.PhoneNumberID, m.CustomerWAID, t.at(m.At))
+}
+
+// ObserveSent records a message the integrator sent and says what it was. A
+// template outside the window and outside an open conversation starts a
+// business-initiated conversation, which is counted even beyond the limit:
+// the send happened. A free-form message records nothing.
+func (t *Tracker) ObserveSent(ctx context.Context, s Sent) (Decision, error) {
+	if err := checkIDs("ObserveSent", s.PhoneNumberID, s.CustomerWAID, true); err != nil {
+		return Decision{}, err
+	}
+	at := t.at(s.At)
+	if !s.Template {
+		snap, err := t.store.Snapshot(ctx, s.PhoneNumberID, s.CustomerWAID, at)
+		if err != nil {
+			return Decision{}, err
+		}
+		return t.decide(at, snap), nil
+	}
+	res, err := t.store.StartConversation(ctx, StartRequest{
+		PhoneNumberID: s.PhoneNumberID, CustomerWAID: s.CustomerWAID, At: at, DefaultLimit: t.defaultLim,
+	})
+	if err != nil {
+		return Decision{}, err
+	}
+	return t.fromStart(at, res), nil
+}
+
+// Reserve is the atomic form of "classify, then send a template": if a
+// template to the customer now would start a new business-initiated
+// conversation and the limit allows one, the conversation is counted at once
+// so that no other sender sharing the store takes the same slot. It answers
+// KindLimitReached, recording nothing, when the limit is used up. Call it
+// just before sending a template; ObserveSent for the same send afterwards
+// counts nothing twice. A reservation whose send then fails stays counted
+// for 24 hours, which errs on the safe side.
+func (t *Tracker) Reserve(ctx context.Context, phoneNumberID, customerWAID string) (Decision, error) {
+	if err := checkIDs("Reserve", phoneNumberID, customerWAID, true); err != nil {
+		return Decision{}, err
+	}
+	at := t.now()
+	res, err := t.store.StartConversation(ctx, StartRequest{
+		PhoneNumberID: phoneNumberID, CustomerWAID: customerWAID, At: at, Enforce: true, DefaultLimit: t.defaultLim,
+	})
+	if err != nil {
+		return Decision{}, err
+	}
+	return t.fromStart(at, res), nil
+}
+
+// ObserveStatus lets Meta's view of a sent message correct the count. A
+// status whose conversation origin (or, without one, pricing category) is
+// business-initiated makes sure that conversation is counted, from its
+// start when Meta gives its expiry; a failed status changes nothing.
+func (t *Tracker) ObserveStatus(ctx context.Context, u StatusUpdate) error {
+	if err := checkIDs("ObserveStatus", u.PhoneNumberID, u.CustomerWAID, true); err != nil {
+		return err
+	}
+	if strings.EqualFold(u.Status, "failed") {
+		return nil
+	}
+	req := StartRequest{PhoneNumberID: u.PhoneNumberID, CustomerWAID: u.CustomerWAID, At: t.at(u.At), DefaultLimit: t.defaultLim}
+	switch {
+	case u.ConversationOrigin != "":
+		if !businessInitiated(u.ConversationOrigin) {
+			return nil
+		}
+		req.IgnoreWindow = true // Meta says so; its word beats our window
+		if !u.ConversationExpiresAt.IsZero() {
+			req.At = u.ConversationExpiresAt.Add(-Day)
+		}
+	case businessInitiated(u.PricingCategory):
+		// Without the origin a category only tells the kind of template;
+		// inside the window the template opened nothing.
+	default:
+		return nil
+	}
+	_, err := t.store.StartConversation(ctx, req)
+	return err
+}
+
+// businessInitiated reports whether a conversation origin or pricing
+// category is one the messaging limit counts. "service", "user_initiated",
+// "referral_conversion" and free entry points are not.
+func businessInitiated(category string) bool {
+	switch strings.ToLower(category) {
+	case "business_initiated", "marketing", "utility", "authentication", "authentication_international", "marketing_lite":
+		return true
+	}
+	return false
+}
+
+// ObserveTierChange records a phone number's new messaging-limit tier. A
+// tier whose name gives no limit is kept for display and limited like the
+// default tier.
+func (t *Tracker) ObserveTierChange(ctx context.Context, c TierChange) error {
+	if err := checkIDs("ObserveTierChange", c.PhoneNumberID, "", false); err != nil {
+		return err
+	}
+	tier := ParseTier(string(c.Tier))
+	limit, ok := tier.Limit()
+	if !ok {
+		limit = t.defaultLim
+	}
+	return t.store.SetTier(ctx, c.PhoneNumberID, tier, limit)
+}
+
+// at is an event's time, or now for an event that carries none. A time
+// ahead of the clock is taken as now: a bogus future timestamp would
+// otherwise hold a window open, and clock skew only shortens a window by
+// the skew, which errs on the safe side.
+func (t *Tracker) at(v time.Time) time.Time {
+	now := t.now()
+	if v.IsZero() || v.After(now) {
+		return now
+	}
+	return v
+}
+
+// checkIDs reports every missing id at once.
+func checkIDs(op, phoneNumberID, customerWAID string, needCustomer bool) error {
+	var missing []string
+	if strings.TrimSpace(phoneNumberID) == "" {
+		missing = append(missing, "phone_number_id is required")
+	}
+	if needCustomer && strings.TrimSpace(customerWAID) == "" {
+		missing = append(missing, "wa_id is required")
+	}
+	if missing == nil {
+		return nil
+	}
+	return fmt.Errorf("%w: %s: %s", ErrInvalidInput, op, strings.Join(missing, "; "))
+}
