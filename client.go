@@ -104,16 +104,24 @@ func NewClient(opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-// MaxIdleConnsPerHost is the connection pool size per host of the default
-// transport: up to this many concurrent calls to one host reuse kept-alive
-// connections; beyond it, extra connections are opened and closed.
-const MaxIdleConnsPerHost = 32
+// MaxConnsPerHost is the connection pool size per host of the default
+// transport: at most this many connections to one host are open at once, all
+// kept alive for reuse; further concurrent calls wait for a free one.
+// WithHTTPClient or WithTransport replace the pool.
+const MaxConnsPerHost = 64
+
+// responseHeaderTimeout bounds the wait for a response's headers on one
+// attempt, so a server that never answers costs an attempt, not the caller's
+// whole deadline (or forever, without one).
+const responseHeaderTimeout = 30 * time.Second
 
 func defaultTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConns = 100
-	t.MaxIdleConnsPerHost = MaxIdleConnsPerHost
+	t.MaxIdleConns = 2 * MaxConnsPerHost
+	t.MaxConnsPerHost = MaxConnsPerHost
+	t.MaxIdleConnsPerHost = MaxConnsPerHost
 	t.IdleConnTimeout = 90 * time.Second
+	t.ResponseHeaderTimeout = responseHeaderTimeout
 	return t
 }
 
