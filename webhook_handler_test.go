@@ -131,21 +131,39 @@ func TestWebhookHandlerDispatchesEveryField(t *testing.T) {
 	var calls []string
 	note := func(s string) error { mu.Lock(); calls = append(calls, s); mu.Unlock(); return nil }
 	h := newTestWebhookHandler(t, wabsp.WebhookConfig{
-		OnMessage:            func(_ context.Context, m wabsp.InboundMessage) error { return note("message " + string(m.Message.Type)) },
-		OnStatus:             func(_ context.Context, s wabsp.StatusUpdate) error { return note("status " + string(s.Status.Status)) },
-		OnMessagesErrors:     func(context.Context, *wabsp.WebhookEntry, *wabsp.MessagesValue) error { return note("value errors") },
-		OnTemplateStatus:     func(_ context.Context, _ *wabsp.WebhookEntry, u *wabsp.TemplateStatusUpdate) error { return note("template " + u.Event) },
-		OnTemplateQuality:    func(context.Context, *wabsp.WebhookEntry, *wabsp.TemplateQualityUpdate) error { return note("template quality") },
-		OnTemplateCategory:   func(context.Context, *wabsp.WebhookEntry, *wabsp.TemplateCategoryUpdate) error { return note("template category") },
-		OnPhoneNumberQuality: func(context.Context, *wabsp.WebhookEntry, *wabsp.PhoneNumberQualityUpdate) error { return note("number quality") },
-		OnPhoneNumberName:    func(context.Context, *wabsp.WebhookEntry, *wabsp.PhoneNumberNameUpdate) error { return note("number name") },
-		OnAccountUpdate:      func(_ context.Context, _ *wabsp.WebhookEntry, u *wabsp.AccountUpdate) error { return note("account " + u.Event) },
-		OnOnboarding:         func(_ context.Context, ev wabsp.OnboardingEvent) error { return note("onboarding " + ev.WABAID) },
-		OnAccountReview:      func(context.Context, *wabsp.WebhookEntry, *wabsp.AccountReviewUpdate) error { return note("review") },
-		OnAccountAlert:       func(context.Context, *wabsp.WebhookEntry, *wabsp.AccountAlert) error { return note("alert") },
-		OnBusinessCapability: func(context.Context, *wabsp.WebhookEntry, *wabsp.BusinessCapabilityUpdate) error { return note("capability") },
-		OnSecurity:           func(context.Context, *wabsp.WebhookEntry, *wabsp.SecurityUpdate) error { return note("security") },
-		OnChange:             func(_ context.Context, _ *wabsp.WebhookEntry, c *wabsp.WebhookChange) error { return note("other " + string(c.Field)) },
+		OnMessage: func(_ context.Context, m wabsp.InboundMessage) error {
+			return note("message " + string(m.Message.Type))
+		},
+		OnStatus:         func(_ context.Context, s wabsp.StatusUpdate) error { return note("status " + string(s.Status.Status)) },
+		OnMessagesErrors: func(context.Context, *wabsp.WebhookEntry, *wabsp.MessagesValue) error { return note("value errors") },
+		OnTemplateStatus: func(_ context.Context, _ *wabsp.WebhookEntry, u *wabsp.TemplateStatusUpdate) error {
+			return note("template " + u.Event)
+		},
+		OnTemplateQuality: func(context.Context, *wabsp.WebhookEntry, *wabsp.TemplateQualityUpdate) error {
+			return note("template quality")
+		},
+		OnTemplateCategory: func(context.Context, *wabsp.WebhookEntry, *wabsp.TemplateCategoryUpdate) error {
+			return note("template category")
+		},
+		OnPhoneNumberQuality: func(context.Context, *wabsp.WebhookEntry, *wabsp.PhoneNumberQualityUpdate) error {
+			return note("number quality")
+		},
+		OnPhoneNumberName: func(context.Context, *wabsp.WebhookEntry, *wabsp.PhoneNumberNameUpdate) error {
+			return note("number name")
+		},
+		OnAccountUpdate: func(_ context.Context, _ *wabsp.WebhookEntry, u *wabsp.AccountUpdate) error {
+			return note("account " + u.Event)
+		},
+		OnOnboarding:    func(_ context.Context, ev wabsp.OnboardingEvent) error { return note("onboarding " + ev.WABAID) },
+		OnAccountReview: func(context.Context, *wabsp.WebhookEntry, *wabsp.AccountReviewUpdate) error { return note("review") },
+		OnAccountAlert:  func(context.Context, *wabsp.WebhookEntry, *wabsp.AccountAlert) error { return note("alert") },
+		OnBusinessCapability: func(context.Context, *wabsp.WebhookEntry, *wabsp.BusinessCapabilityUpdate) error {
+			return note("capability")
+		},
+		OnSecurity: func(context.Context, *wabsp.WebhookEntry, *wabsp.SecurityUpdate) error { return note("security") },
+		OnChange: func(_ context.Context, _ *wabsp.WebhookEntry, c *wabsp.WebhookChange) error {
+			return note("other " + string(c.Field))
+		},
 	})
 	files := map[string]string{
 		"message_image.json": "message image", "status_failed.json": "status failed", "value_errors.json": "value errors",

@@ -24,8 +24,8 @@ type TemplateStatusUpdate struct {
 	// OtherInfo explains a pause or a lock.
 	OtherInfo *TemplateOtherInfo `json:"other_info,omitempty"`
 	// RejectionInfo explains a rejection, where Meta sends it.
-	RejectionInfo *TemplateRejectionInfo `json:"rejection_info,omitempty"`
-	Extra map[string]json.RawMessage `json:"extra,omitempty"`
+	RejectionInfo *TemplateRejectionInfo     `json:"rejection_info,omitempty"`
+	Extra         map[string]json.RawMessage `json:"extra,omitempty"`
 }
 
 // TemplateQualityUpdate is the value of a message_template_quality_update

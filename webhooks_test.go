@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -51,7 +52,7 @@ func onlyMessage(t *testing.T, w *wabsp.Webhook, typ wabsp.MessageType) *wabsp.M
 	assert.Equal(t, fxPNID, m.PhoneNumberID)
 	assert.Equal(t, "15550783881", m.DisplayPhoneNumber)
 	assert.Equal(t, fxWaID, m.Message.From)
-	assert.Equal(t, fxWamid, m.Message.ID)
+	assert.True(t, strings.HasPrefix(m.Message.ID, "wamid."), m.Message.ID)
 	assert.Equal(t, time.Unix(1731456000, 0).UTC(), m.Message.Timestamp)
 	assert.Equal(t, typ, m.Message.Type)
 	return m.Message
@@ -81,6 +82,7 @@ func TestDecodeWebhookMessages(t *testing.T) {
 		{"a text message has its body and sender", "message_text.json", wabsp.MessageTypeText, func(t *testing.T, m *wabsp.Message) {
 			require.NotNil(t, m.Text)
 			assert.Equal(t, "Hello, is my order on its way?", m.Text.Body)
+			assert.Equal(t, fxWamid, m.ID)
 			assert.Nil(t, m.Context)
 			assert.Empty(t, m.Extra)
 		}},
