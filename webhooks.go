@@ -11,7 +11,11 @@ import (
 // Decoding is lenient: a member this SDK does not know, or a known member
 // whose value has an unexpected type, is kept as raw JSON in the Extra map of
 // the struct it appears in, and the rest still decodes. Only a body that is
-// not well-formed JSON, or not a JSON object, is an error.
+// not well-formed JSON, or not a JSON object, is an error. A small nested
+// object that has no Extra of its own (a contact's profile, an error's
+// error_data, a conversation's origin, an alert's alert_info, a template's
+// disable, other or rejection info) is kept whole under its name in the
+// parent's Extra when it has a member this SDK does not know.
 type Webhook struct {
 	// Object is "whatsapp_business_account". Some of Meta's samples omit it,
 	// so an empty Object is not an error.
