@@ -51,4 +51,20 @@
 // Templates are validated against every documented limit before they are
 // sent, and a submission is not retried after a 5xx: FindTemplate tells
 // whether it was created.
+//
+// # Webhooks
+//
+// WebhookHandler is the http.Handler for Meta's callback URL: it answers the
+// subscription challenge, reads the body once up to a cap (413 beyond),
+// checks X-Hub-Signature-256 against the raw bytes with one or more app
+// secrets (401 otherwise), decodes every change into a typed value and calls
+// the typed callbacks. A callback error answers 500 so that Meta retries;
+// events already processed are skipped on the retry by the Deduplicator.
+// DecodeWebhook and VerifyWebhookSignature do the same steps for a body you
+// hold, and SignWebhookBody signs a body as Meta would, for tests.
+//
+// Decoding is lenient: unknown fields, message types and members are kept as
+// raw JSON (in Extra or WebhookChange.Raw), unknown enum values as their
+// string, ids are read from strings or numbers digit for digit, and
+// timestamps become time.Time.
 package wabsp

@@ -281,7 +281,7 @@ func TestGetPhoneNumberDecodesEveryField(t *testing.T) {
 		MessagingLimitTier:     wabsp.Tier2K,
 		Throughput:             &wabsp.Throughput{Level: "STANDARD"},
 		PlatformType:           wabsp.PlatformCloudAPI,
-		Status:                 wabsp.StatusConnected,
+		Status:                 wabsp.PhoneNumberStatusConnected,
 	}, n)
 	assert.Equal(t, wabsp.NumberConnected, n.State())
 	limit, ok := n.Limit()
@@ -318,5 +318,5 @@ func TestPhoneNumberPrefersThePortfolioLimitWhenBothTierFieldsAreSent(t *testing
 	assert.Equal(t, wabsp.Tier2K, n.MessagingLimitTier)
 	require.NoError(t, json.Unmarshal([]byte(`{"id":"1","whatsapp_business_manager_messaging_limit":{"unexpected":"shape"},"status":"CONNECTED"}`), &n))
 	assert.Equal(t, wabsp.TierUnknown, n.MessagingLimitTier, "an odd tier shape does not fail the number")
-	assert.Equal(t, wabsp.StatusConnected, n.Status)
+	assert.Equal(t, wabsp.PhoneNumberStatusConnected, n.Status)
 }

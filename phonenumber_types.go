@@ -200,20 +200,20 @@ type PhoneNumberStatus string
 
 // The phone number statuses Meta and partners' documentation name.
 const (
-	StatusPending      PhoneNumberStatus = "PENDING"
-	StatusConnected    PhoneNumberStatus = "CONNECTED"
-	StatusDisconnected PhoneNumberStatus = "DISCONNECTED"
-	StatusFlagged      PhoneNumberStatus = "FLAGGED"
-	StatusRestricted   PhoneNumberStatus = "RESTRICTED"
-	StatusRateLimited  PhoneNumberStatus = "RATE_LIMITED"
-	StatusMigrated     PhoneNumberStatus = "MIGRATED"
-	StatusBanned       PhoneNumberStatus = "BANNED"
-	StatusDeleted      PhoneNumberStatus = "DELETED"
-	StatusUnverified   PhoneNumberStatus = "UNVERIFIED"
-	StatusOffline      PhoneNumberStatus = "OFFLINE"
-	// StatusUnknown is Meta's own value; the zero value "" means Graph did
+	PhoneNumberStatusPending      PhoneNumberStatus = "PENDING"
+	PhoneNumberStatusConnected    PhoneNumberStatus = "CONNECTED"
+	PhoneNumberStatusDisconnected PhoneNumberStatus = "DISCONNECTED"
+	PhoneNumberStatusFlagged      PhoneNumberStatus = "FLAGGED"
+	PhoneNumberStatusRestricted   PhoneNumberStatus = "RESTRICTED"
+	PhoneNumberStatusRateLimited  PhoneNumberStatus = "RATE_LIMITED"
+	PhoneNumberStatusMigrated     PhoneNumberStatus = "MIGRATED"
+	PhoneNumberStatusBanned       PhoneNumberStatus = "BANNED"
+	PhoneNumberStatusDeleted      PhoneNumberStatus = "DELETED"
+	PhoneNumberStatusUnverified   PhoneNumberStatus = "UNVERIFIED"
+	PhoneNumberStatusOffline      PhoneNumberStatus = "OFFLINE"
+	// PhoneNumberStatusUnknown is Meta's own value; the zero value "" means Graph did
 	// not send the field.
-	StatusUnknown PhoneNumberStatus = "UNKNOWN"
+	PhoneNumberStatusUnknown PhoneNumberStatus = "UNKNOWN"
 )
 
 // String returns the status as Graph sends it.
@@ -222,8 +222,8 @@ func (s PhoneNumberStatus) String() string { return string(s) }
 // IsKnown reports whether s is one of the documented statuses.
 func (s PhoneNumberStatus) IsKnown() bool {
 	switch s {
-	case StatusPending, StatusConnected, StatusDisconnected, StatusFlagged, StatusRestricted, StatusRateLimited,
-		StatusMigrated, StatusBanned, StatusDeleted, StatusUnverified, StatusOffline, StatusUnknown:
+	case PhoneNumberStatusPending, PhoneNumberStatusConnected, PhoneNumberStatusDisconnected, PhoneNumberStatusFlagged, PhoneNumberStatusRestricted, PhoneNumberStatusRateLimited,
+		PhoneNumberStatusMigrated, PhoneNumberStatusBanned, PhoneNumberStatusDeleted, PhoneNumberStatusUnverified, PhoneNumberStatusOffline, PhoneNumberStatusUnknown:
 		return true
 	}
 	return false
@@ -255,11 +255,11 @@ func (s NumberState) IsKnown() bool {
 // Restricted: both mean the number has reached its limit for now.
 func (s PhoneNumberStatus) State() NumberState {
 	switch PhoneNumberStatus(strings.ToUpper(string(s))) {
-	case StatusConnected:
+	case PhoneNumberStatusConnected:
 		return NumberConnected
-	case StatusFlagged:
+	case PhoneNumberStatusFlagged:
 		return NumberFlagged
-	case StatusRestricted, StatusRateLimited:
+	case PhoneNumberStatusRestricted, PhoneNumberStatusRateLimited:
 		return NumberRestricted
 	}
 	return NumberStateUnknown

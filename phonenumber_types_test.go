@@ -63,13 +63,13 @@ func TestUnverifiedWABALimitsStateSeed000sRules(t *testing.T) {
 func TestStatusMapsToTheSeedsNumberStates(t *testing.T) {
 	t.Parallel()
 	tests := map[wabsp.PhoneNumberStatus]wabsp.NumberState{
-		wabsp.StatusConnected:   wabsp.NumberConnected,
-		wabsp.StatusFlagged:     wabsp.NumberFlagged,
-		wabsp.StatusRestricted:  wabsp.NumberRestricted,
-		wabsp.StatusRateLimited: wabsp.NumberRestricted,
+		wabsp.PhoneNumberStatusConnected:   wabsp.NumberConnected,
+		wabsp.PhoneNumberStatusFlagged:     wabsp.NumberFlagged,
+		wabsp.PhoneNumberStatusRestricted:  wabsp.NumberRestricted,
+		wabsp.PhoneNumberStatusRateLimited: wabsp.NumberRestricted,
 		"connected":             wabsp.NumberConnected,
-		wabsp.StatusPending:     wabsp.NumberStateUnknown,
-		wabsp.StatusBanned:      wabsp.NumberStateUnknown,
+		wabsp.PhoneNumberStatusPending:     wabsp.NumberStateUnknown,
+		wabsp.PhoneNumberStatusBanned:      wabsp.NumberStateUnknown,
 		"":                      wabsp.NumberStateUnknown,
 		"SOMETHING_NEW":         wabsp.NumberStateUnknown,
 	}
@@ -117,7 +117,7 @@ func TestDocumentedEnumValuesAreKnown(t *testing.T) {
 
 func TestPhoneNumberRoundTripsThroughJSON(t *testing.T) {
 	t.Parallel()
-	in := wabsp.PhoneNumber{ID: "1", MessagingLimitTier: wabsp.Tier10K, Status: wabsp.StatusConnected}
+	in := wabsp.PhoneNumber{ID: "1", MessagingLimitTier: wabsp.Tier10K, Status: wabsp.PhoneNumberStatusConnected}
 	b, err := json.Marshal(in)
 	require.NoError(t, err)
 	var out wabsp.PhoneNumber

@@ -204,11 +204,17 @@ func TestDeadlinesAndCancellationEndTheCall(t *testing.T) {
 		is     error
 	}{
 		{"a deadline while the server never answers", fastRetries,
-			hang, func() (context.Context, context.CancelFunc) { return context.WithTimeout(context.Background(), 20*time.Millisecond) },
+			hang, func() (context.Context, context.CancelFunc) {
+				return context.WithTimeout(context.Background(), 20*time.Millisecond)
+			},
 			context.DeadlineExceeded},
 		{"a deadline while waiting an hour to retry", wabsp.RetryPolicy{MaxAttempts: 3, MinBackoff: time.Hour, MaxBackoff: time.Hour},
-			func(<-chan struct{}) func(int64, http.ResponseWriter, *http.Request) { return answer(503, `{"api_id":"u","error":"busy"}`) },
-			func() (context.Context, context.CancelFunc) { return context.WithTimeout(context.Background(), 20*time.Millisecond) },
+			func(<-chan struct{}) func(int64, http.ResponseWriter, *http.Request) {
+				return answer(503, `{"api_id":"u","error":"busy"}`)
+			},
+			func() (context.Context, context.CancelFunc) {
+				return context.WithTimeout(context.Background(), 20*time.Millisecond)
+			},
 			context.DeadlineExceeded},
 		{"a cancellation while the server never answers", fastRetries,
 			hang, func() (context.Context, context.CancelFunc) {

@@ -1,0 +1,183 @@
+// Command webhook-receiver serves wabsp's webhook handler and prints every
+// decoded event as one JSON line on stdout.
+//
+// By default it needs no credentials: it starts the handler on a loopback
+// test server, posts each recorded delivery in testdata/webhooks to it,
+// signed with a demo app secret as Meta would sign it, and exits.
+//
+// With -addr it serves until interrupted, checking signatures with
+// META_APP_SECRET (several secrets, comma-separated, during a rotation) and
+// answering Meta's subscription challenge with WEBHOOK_VERIFY_TOKEN:
+//
+//	META_APP_SECRET=... WEBHOOK_VERIFY_TOKEN=... go run ./examples/webhook-receiver -addr :8080
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/wabsp/wabsp"
+)
+
+const demoSecret = "demo-app-secret"
+
+func main() {
+	addr := flag.String("addr", "", "serve on this address (such as :8080) until interrupted, instead of the demo")
+	fixtures := flag.String("fixtures", "", "directory of deliveries to post in the demo (default: the repository's testdata/webhooks)")
+	flag.Parse()
+	var err error
+	if *addr != "" {
+		err = serve(*addr)
+	} else {
+		err = demo(*fixtures)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "webhook-receiver:", err)
+		os.Exit(1)
+	}
+}
+
+// printer writes one JSON line per event; callbacks may run concurrently.
+type printer struct {
+	mu  sync.Mutex
+	enc *json.Encoder
+}
+
+func (p *printer) print(kind string, v any) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.enc.Encode(map[string]any{"event": kind, "data": v})
+}
+
+func newHandler(secrets []string, verifyToken string, p *printer) (*wabsp.WebhookHandler, error) {
+	return wabsp.NewWebhookHandler(wabsp.WebhookConfig{
+		AppSecrets:  secrets,
+		VerifyToken: verifyToken,
+		OnMessage:   func(_ context.Context, m wabsp.InboundMessage) error { return p.print("message", m) },
+		OnStatus:    func(_ context.Context, s wabsp.StatusUpdate) error { return p.print("status", s) },
+		OnOnboarding: func(_ context.Context, ev wabsp.OnboardingEvent) error {
+			return p.print("onboarding", ev)
+		},
+		// Every other change, typed where the SDK knows the field, raw
+		// where it does not.
+		OnChange: func(_ context.Context, e *wabsp.WebhookEntry, c *wabsp.WebhookChange) error {
+			return p.print(string(c.Field), map[string]any{"entry_id": e.ID, "change": c})
+		},
+		OnMessagesErrors: func(_ context.Context, e *wabsp.WebhookEntry, v *wabsp.MessagesValue) error {
+			return p.print("messages_errors", map[string]any{"entry_id": e.ID, "phone_number_id": v.Metadata.PhoneNumberID, "errors": v.Errors})
+		},
+	})
+}
+
+func demo(dir string) error {
+	if dir == "" {
+		dir = defaultFixtures()
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil || len(files) == 0 {
+		return fmt.Errorf("no deliveries found in %s (use -fixtures)", dir)
+	}
+	sort.Strings(files)
+	p := &printer{enc: json.NewEncoder(os.Stdout)}
+	h, err := newHandler([]string{demoSecret}, "demo-verify-token", p)
+	if err != nil {
+		return err
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	fmt.Fprintf(os.Stderr, "demo: posting %d signed deliveries from %s to %s\n", len(files), dir, srv.URL)
+	client := &http.Client{Timeout: 10 * time.Second}
+	for _, f := range files {
+		body, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		status, err := deliver(client, srv.URL, demoSecret, body)
+		if err != nil {
+			return err
+		}
+		if status != http.StatusOK {
+			return fmt.Errorf("%s: the handler answered %d", filepath.Base(f), status)
+		}
+	}
+	return nil
+}
+
+// deliver posts body the way Meta does: JSON, signed with the app secret.
+func deliver(client *http.Client, url, secret string, body []byte) (int, error) {
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(wabsp.WebhookSignatureHeader, wabsp.SignWebhookBody(secret, body))
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// defaultFixtures finds testdata/webhooks next to the current directory or
+// relative to this source file, so the demo runs from anywhere in the
+// repository.
+func defaultFixtures() string {
+	rel := filepath.Join("testdata", "webhooks")
+	if _, err := os.Stat(rel); err == nil {
+		return rel
+	}
+	if _, file, _, ok := runtime.Caller(0); ok {
+		return filepath.Join(filepath.Dir(file), "..", "..", rel)
+	}
+	return rel
+}
+
+func serve(addr string) error {
+	var secrets []string
+	for _, s := range strings.Split(os.Getenv("META_APP_SECRET"), ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			secrets = append(secrets, s)
+		}
+	}
+	if len(secrets) == 0 {
+		return errors.New("META_APP_SECRET is not set")
+	}
+	token := os.Getenv("WEBHOOK_VERIFY_TOKEN")
+	if token == "" {
+		fmt.Fprintln(os.Stderr, "WEBHOOK_VERIFY_TOKEN is not set: subscription challenges will be refused")
+	}
+	h, err := newHandler(secrets, token, &printer{enc: json.NewEncoder(os.Stdout)})
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	fmt.Fprintf(os.Stderr, "serving webhooks on %s\n", addr)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdown)
+}

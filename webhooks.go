@@ -1,0 +1,231 @@
+package wabsp
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Webhook is one decoded delivery of Meta's WhatsApp Business Account
+// webhook: the body of one POST to the callback URL.
+//
+// Decoding is lenient: a member this SDK does not know, or a known member
+// whose value has an unexpected type, is kept as raw JSON in the Extra map of
+// the struct it appears in, and the rest still decodes. Only a body that is
+// not well-formed JSON, or not a JSON object, is an error. A small nested
+// object that has no Extra of its own (a contact's profile, an error's
+// error_data, a conversation's origin, an alert's alert_info, a template's
+// disable, other or rejection info) is kept whole under its name in the
+// parent's Extra when it has a member this SDK does not know.
+type Webhook struct {
+	// Object is "whatsapp_business_account". Some of Meta's samples omit it,
+	// so an empty Object is not an error.
+	Object string `json:"object,omitempty"`
+	// Entries holds one entry per WhatsApp Business Account.
+	Entries []WebhookEntry `json:"entry"`
+	// Extra holds members this SDK does not know, as raw JSON.
+	Extra map[string]json.RawMessage `json:"extra,omitempty"`
+}
+
+// WebhookObjectWABA is the Object of WhatsApp Business Account webhooks.
+const WebhookObjectWABA = "whatsapp_business_account"
+
+// WebhookEntry groups the changes of one WhatsApp Business Account.
+type WebhookEntry struct {
+	// ID is the WhatsApp Business Account id (for account_update and some
+	// others, the business's id as Meta documents per field).
+	ID string `json:"id"`
+	// Time is when Meta sent the entry, where it says.
+	Time time.Time `json:"time,omitzero"`
+	// Changes holds the changes in the order Meta sent them.
+	Changes []WebhookChange `json:"changes"`
+	// Extra holds members this SDK does not know, as raw JSON.
+	Extra map[string]json.RawMessage `json:"extra,omitempty"`
+}
+
+// WebhookField names the subscription field a change belongs to.
+type WebhookField string
+
+// The webhook fields this SDK decodes into typed values. Any other field is
+// kept as raw JSON in WebhookChange.Raw.
+const (
+	FieldMessages                 WebhookField = "messages"
+	FieldTemplateStatusUpdate     WebhookField = "message_template_status_update"
+	FieldTemplateQualityUpdate    WebhookField = "message_template_quality_update"
+	FieldTemplateCategoryUpdate   WebhookField = "template_category_update"
+	FieldPhoneNumberQualityUpdate WebhookField = "phone_number_quality_update"
+	FieldPhoneNumberNameUpdate    WebhookField = "phone_number_name_update"
+	FieldAccountUpdate            WebhookField = "account_update"
+	FieldAccountReviewUpdate      WebhookField = "account_review_update"
+	FieldAccountAlerts            WebhookField = "account_alerts"
+	FieldBusinessCapabilityUpdate WebhookField = "business_capability_update"
+	FieldSecurity                 WebhookField = "security"
+)
+
+// WebhookChange is one change: its field and the typed value for that
+// field. Exactly one of the pointers is set for a known field whose value is
+// an object; for any other field, or a value that is not an object, Raw
+// holds the value as sent.
+type WebhookChange struct {
+	Field WebhookField `json:"field"`
+
+	Messages           *MessagesValue            `json:"messages,omitempty"`
+	TemplateStatus     *TemplateStatusUpdate     `json:"message_template_status_update,omitempty"`
+	TemplateQuality    *TemplateQualityUpdate    `json:"message_template_quality_update,omitempty"`
+	TemplateCategory   *TemplateCategoryUpdate   `json:"template_category_update,omitempty"`
+	PhoneNumberQuality *PhoneNumberQualityUpdate `json:"phone_number_quality_update,omitempty"`
+	PhoneNumberName    *PhoneNumberNameUpdate    `json:"phone_number_name_update,omitempty"`
+	AccountUpdate      *AccountUpdate            `json:"account_update,omitempty"`
+	AccountReview      *AccountReviewUpdate      `json:"account_review_update,omitempty"`
+	AccountAlert       *AccountAlert             `json:"account_alerts,omitempty"`
+	BusinessCapability *BusinessCapabilityUpdate `json:"business_capability_update,omitempty"`
+	Security           *SecurityUpdate           `json:"security,omitempty"`
+
+	// Raw is the value of a field this SDK does not decode, or a value that
+	// is not an object.
+	Raw json.RawMessage `json:"raw,omitempty"`
+	// Extra holds members of the change this SDK does not know.
+	Extra map[string]json.RawMessage `json:"extra,omitempty"`
+}
+
+// Known reports whether the change's field is one this SDK decodes.
+func (c *WebhookChange) Known() bool {
+	switch c.Field {
+	case FieldMessages, FieldTemplateStatusUpdate, FieldTemplateQualityUpdate, FieldTemplateCategoryUpdate,
+		FieldPhoneNumberQualityUpdate, FieldPhoneNumberNameUpdate, FieldAccountUpdate, FieldAccountReviewUpdate,
+		FieldAccountAlerts, FieldBusinessCapabilityUpdate, FieldSecurity:
+		return true
+	}
+	return false
+}
+
+// DecodeWebhook decodes a delivery's raw body. It does not check the
+// signature: call VerifyWebhookSignature first, or let WebhookHandler do
+// both. The result does not alias body.
+func DecodeWebhook(body []byte) (*Webhook, error) {
+	r := jsonReader{buf: body}
+	w := &Webhook{}
+	if r.ws() != '{' {
+		if r.pos >= len(body) {
+			return nil, &WebhookSyntaxError{Offset: r.pos, Msg: "empty body"}
+		}
+		r.skip()
+		if r.err != nil {
+			return nil, r.err
+		}
+		return nil, &WebhookSyntaxError{Offset: 0, Msg: "top level is not a JSON object"}
+	}
+	it := r.object()
+	for it.next() {
+		switch string(it.key) {
+		case "object":
+			w.Object = r.enum()
+		case "entry":
+			w.Entries = r.decodeEntries(w.Entries)
+		default:
+			it.keep()
+		}
+	}
+	w.Extra = it.extra
+	if r.err == nil && r.ws() != 0 {
+		r.fail("unexpected data after the top-level object")
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	return w, nil
+}
+
+func (r *jsonReader) decodeEntries(out []WebhookEntry) []WebhookEntry {
+	for arr := r.array(); arr.next(); {
+		out = append(out, WebhookEntry{})
+		e := &out[len(out)-1]
+		it := r.object()
+		for it.next() {
+			switch string(it.key) {
+			case "id":
+				e.ID = r.str()
+			case "time":
+				e.Time = r.time()
+			case "changes":
+				for arr := r.array(); arr.next(); {
+					e.Changes = append(e.Changes, WebhookChange{})
+					r.decodeChange(&e.Changes[len(e.Changes)-1])
+				}
+			default:
+				it.keep()
+			}
+		}
+		e.Extra = it.extra
+	}
+	return out
+}
+
+func (r *jsonReader) decodeChange(c *WebhookChange) {
+	valueAt := -1
+	it := r.object()
+	for it.next() {
+		switch string(it.key) {
+		case "field":
+			c.Field = WebhookField(r.enum())
+		case "value":
+			// Meta sends "value" before "field": remember where it is and
+			// decode it once the field is known.
+			valueAt = r.pos
+			r.skip()
+		default:
+			it.keep()
+		}
+	}
+	c.Extra = it.extra
+	if valueAt < 0 || r.err != nil {
+		return
+	}
+	end := r.pos
+	r.pos = valueAt
+	if r.ws() == '{' {
+		r.decodeValue(c)
+	} else {
+		c.Raw = r.raw()
+	}
+	r.pos = end
+}
+
+func (r *jsonReader) decodeValue(c *WebhookChange) {
+	switch c.Field {
+	case FieldMessages:
+		c.Messages = &MessagesValue{}
+		r.decodeMessagesValue(c.Messages)
+	case FieldTemplateStatusUpdate:
+		c.TemplateStatus = &TemplateStatusUpdate{}
+		r.decodeTemplateStatus(c.TemplateStatus)
+	case FieldTemplateQualityUpdate:
+		c.TemplateQuality = &TemplateQualityUpdate{}
+		r.decodeTemplateQuality(c.TemplateQuality)
+	case FieldTemplateCategoryUpdate:
+		c.TemplateCategory = &TemplateCategoryUpdate{}
+		r.decodeTemplateCategory(c.TemplateCategory)
+	case FieldPhoneNumberQualityUpdate:
+		c.PhoneNumberQuality = &PhoneNumberQualityUpdate{}
+		r.decodePhoneNumberQuality(c.PhoneNumberQuality)
+	case FieldPhoneNumberNameUpdate:
+		c.PhoneNumberName = &PhoneNumberNameUpdate{}
+		r.decodePhoneNumberName(c.PhoneNumberName)
+	case FieldAccountUpdate:
+		c.AccountUpdate = &AccountUpdate{}
+		r.decodeAccountUpdate(c.AccountUpdate)
+	case FieldAccountReviewUpdate:
+		c.AccountReview = &AccountReviewUpdate{}
+		r.decodeAccountReview(c.AccountReview)
+	case FieldAccountAlerts:
+		c.AccountAlert = &AccountAlert{}
+		r.decodeAccountAlert(c.AccountAlert)
+	case FieldBusinessCapabilityUpdate:
+		c.BusinessCapability = &BusinessCapabilityUpdate{}
+		r.decodeBusinessCapability(c.BusinessCapability)
+	case FieldSecurity:
+		c.Security = &SecurityUpdate{}
+		r.decodeSecurity(c.Security)
+	default:
+		c.Raw = r.raw()
+	}
+}
