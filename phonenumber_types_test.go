@@ -67,11 +67,11 @@ func TestStatusMapsToTheSeedsNumberStates(t *testing.T) {
 		wabsp.PhoneNumberStatusFlagged:     wabsp.NumberFlagged,
 		wabsp.PhoneNumberStatusRestricted:  wabsp.NumberRestricted,
 		wabsp.PhoneNumberStatusRateLimited: wabsp.NumberRestricted,
-		"connected":             wabsp.NumberConnected,
+		"connected":                        wabsp.NumberConnected,
 		wabsp.PhoneNumberStatusPending:     wabsp.NumberStateUnknown,
 		wabsp.PhoneNumberStatusBanned:      wabsp.NumberStateUnknown,
-		"":                      wabsp.NumberStateUnknown,
-		"SOMETHING_NEW":         wabsp.NumberStateUnknown,
+		"":                                 wabsp.NumberStateUnknown,
+		"SOMETHING_NEW":                    wabsp.NumberStateUnknown,
 	}
 	for status, want := range tests {
 		assert.Equal(t, want, status.State(), "status %q", status)
