@@ -271,3 +271,12 @@ func (s *MemoryStore) SeenBefore(_ context.Context, key string) (bool, error) {
 	}
 	return false, nil
 }
+
+// Forget removes key, so that a delivery whose processing failed is
+// processed again when Meta retries it (wabsp.DeduplicationForgetter).
+func (s *MemoryStore) Forget(_ context.Context, key string) error {
+	s.dedupMu.Lock()
+	defer s.dedupMu.Unlock()
+	delete(s.dedup, key)
+	return nil
+}

@@ -31,6 +31,9 @@ type Store interface {
 	// atomically; a record is forgotten after the store's deduplication TTL.
 	// It makes a store usable as a webhook Deduplicator.
 	SeenBefore(ctx context.Context, key string) (bool, error)
+	// Forget removes a deduplication record, so that a delivery whose
+	// processing failed is processed again on Meta's retry.
+	Forget(ctx context.Context, key string) error
 }
 
 // StartRequest asks a store to classify a business send at At and record a

@@ -199,6 +199,20 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) policy.Store) {
 		}
 	})
 
+	t.Run("Forget lets a key through once more", func(t *testing.T) {
+		s, ctx := newStore(t), context.Background()
+		seen, err := s.SeenBefore(ctx, "wamid.F")
+		require.NoError(t, err)
+		require.False(t, seen)
+		require.NoError(t, s.Forget(ctx, "wamid.F"))
+		require.NoError(t, s.Forget(ctx, "wamid.never-seen"), "forgetting an unknown key is not an error")
+		for _, want := range []bool{false, true} {
+			seen, err = s.SeenBefore(ctx, "wamid.F")
+			require.NoError(t, err)
+			assert.Equal(t, want, seen)
+		}
+	})
+
 	t.Run("concurrent enforced starts never pass the limit", func(t *testing.T) {
 		s := newStore(t)
 		const n, limit = 64, 10

@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/wabsp/wabsp"
 	"strconv"
 	"time"
 
@@ -175,6 +176,22 @@ func (s *Store) SeenBefore(ctx context.Context, key string) (bool, error) {
 		return false, fmt.Errorf("redisstore: deduplicating: %w", err)
 	}
 	return !set, nil
+}
+
+// A Store deduplicates webhook deliveries for wabsp.WebhookHandler across
+// instances.
+var (
+	_ wabsp.Deduplicator           = (*Store)(nil)
+	_ wabsp.DeduplicationForgetter = (*Store)(nil)
+)
+
+// Forget removes key, so that a delivery whose processing failed is
+// processed again when Meta retries it (wabsp.DeduplicationForgetter).
+func (s *Store) Forget(ctx context.Context, key string) error {
+	if err := s.rdb.Del(ctx, s.prefix+"dedup:"+key).Err(); err != nil {
+		return fmt.Errorf("redisstore: forgetting: %w", err)
+	}
+	return nil
 }
 
 func flag(b bool) string {
