@@ -16,12 +16,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/wabsp/wabsp"
 	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/wabsp/wabsp"
 	"github.com/wabsp/wabsp/policy"
 )
 
