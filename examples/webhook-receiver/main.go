@@ -10,6 +10,12 @@
 // answering Meta's subscription challenge with WEBHOOK_VERIFY_TOKEN:
 //
 //	META_APP_SECRET=... WEBHOOK_VERIFY_TOKEN=... go run ./examples/webhook-receiver -addr :8080
+//
+// Every delivery also feeds a messaging-policy tracker, whose answers are
+// served as JSON under /policy/ (GET /policy/window?phone_number_id=&wa_id=,
+// /policy/limit?phone_number_id=, /policy/conversation?...). With
+// -redis-url (or WABSP_REDIS_URL) the tracker and the webhook deduplication
+// live in Redis, shared by every instance; otherwise in memory.
 package main
 
 import (
@@ -32,6 +38,8 @@ import (
 	"time"
 
 	"github.com/wabsp/wabsp"
+	"github.com/wabsp/wabsp/policy"
+	"github.com/wabsp/wabsp/policy/redisstore"
 )
 
 const demoSecret = "demo-app-secret"
@@ -39,12 +47,15 @@ const demoSecret = "demo-app-secret"
 func main() {
 	addr := flag.String("addr", "", "serve on this address (such as :8080) until interrupted, instead of the demo")
 	fixtures := flag.String("fixtures", "", "directory of deliveries to post in the demo (default: the repository's testdata/webhooks)")
+	redisURL := flag.String("redis-url", os.Getenv("WABSP_REDIS_URL"), "keep the policy tracker and deduplication in this Redis (default: in memory)")
 	flag.Parse()
-	var err error
-	if *addr != "" {
-		err = serve(*addr)
-	} else {
-		err = demo(*fixtures)
+	st, err := openStore(*redisURL)
+	if err == nil {
+		if *addr != "" {
+			err = serve(*addr, st)
+		} else {
+			err = demo(*fixtures, st)
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "webhook-receiver:", err)
@@ -64,12 +75,50 @@ func (p *printer) print(kind string, v any) error {
 	return p.enc.Encode(map[string]any{"event": kind, "data": v})
 }
 
-func newHandler(secrets []string, verifyToken string, p *printer) (*wabsp.WebhookHandler, error) {
+// store is where the tracker and the deduplicator keep their state.
+type store interface {
+	policy.Store
+	wabsp.DeduplicationForgetter
+}
+
+func openStore(redisURL string) (store, error) {
+	if redisURL == "" {
+		return policy.NewMemoryStore(), nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return redisstore.Open(ctx, redisURL)
+}
+
+// newMux serves the webhook handler at / and the tracker's answers under
+// /policy/. Each delivery feeds the tracker before the callbacks run.
+func newMux(secrets []string, verifyToken string, p *printer, st store) (http.Handler, error) {
+	tracker, err := policy.NewTracker(policy.WithStore(st))
+	if err != nil {
+		return nil, err
+	}
+	h, err := newHandler(secrets, verifyToken, p, st, func(ctx context.Context, w *wabsp.Webhook) error {
+		// Without a Graph client there is no display-number resolver, so
+		// tier changes are left to the phone numbers API.
+		return tracker.ObserveWebhook(ctx, w, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/policy/", policy.NewHTTPHandler(tracker, nil))
+	mux.Handle("/", h)
+	return mux, nil
+}
+
+func newHandler(secrets []string, verifyToken string, p *printer, dedup wabsp.Deduplicator, onDelivery func(context.Context, *wabsp.Webhook) error) (*wabsp.WebhookHandler, error) {
 	return wabsp.NewWebhookHandler(wabsp.WebhookConfig{
-		AppSecrets:  secrets,
-		VerifyToken: verifyToken,
-		OnMessage:   func(_ context.Context, m wabsp.InboundMessage) error { return p.print("message", m) },
-		OnStatus:    func(_ context.Context, s wabsp.StatusUpdate) error { return p.print("status", s) },
+		AppSecrets:   secrets,
+		VerifyToken:  verifyToken,
+		Deduplicator: dedup,
+		OnDelivery:   onDelivery,
+		OnMessage:    func(_ context.Context, m wabsp.InboundMessage) error { return p.print("message", m) },
+		OnStatus:     func(_ context.Context, s wabsp.StatusUpdate) error { return p.print("status", s) },
 		OnOnboarding: func(_ context.Context, ev wabsp.OnboardingEvent) error {
 			return p.print("onboarding", ev)
 		},
@@ -84,7 +133,7 @@ func newHandler(secrets []string, verifyToken string, p *printer) (*wabsp.Webhoo
 	})
 }
 
-func demo(dir string) error {
+func demo(dir string, st store) error {
 	if dir == "" {
 		dir = defaultFixtures()
 	}
@@ -94,7 +143,7 @@ func demo(dir string) error {
 	}
 	sort.Strings(files)
 	p := &printer{enc: json.NewEncoder(os.Stdout)}
-	h, err := newHandler([]string{demoSecret}, "demo-verify-token", p)
+	h, err := newMux([]string{demoSecret}, "demo-verify-token", p, st)
 	if err != nil {
 		return err
 	}
@@ -115,7 +164,29 @@ func demo(dir string) error {
 			return fmt.Errorf("%s: the handler answered %d", filepath.Base(f), status)
 		}
 	}
+	// What the tracker made of the recorded inbound message and statuses.
+	for _, q := range []string{"window?phone_number_id=106540352242922&wa_id=16315551181", "limit?phone_number_id=106540352242922"} {
+		if err := printPolicy(client, srv.URL+"/policy/"+q, p); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+func printPolicy(client *http.Client, url string, p *printer) error {
+	resp, err := client.Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	var answer any
+	if err := json.NewDecoder(resp.Body).Decode(&answer); err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %d %v", url, resp.StatusCode, answer)
+	}
+	return p.print("policy", map[string]any{"query": url[strings.Index(url, "/policy/"):], "answer": answer})
 }
 
 // deliver posts body the way Meta does: JSON, signed with the app secret.
@@ -148,7 +219,7 @@ func defaultFixtures() string {
 	return rel
 }
 
-func serve(addr string) error {
+func serve(addr string, st store) error {
 	var secrets []string
 	for _, s := range strings.Split(os.Getenv("META_APP_SECRET"), ",") {
 		if s = strings.TrimSpace(s); s != "" {
@@ -162,7 +233,7 @@ func serve(addr string) error {
 	if token == "" {
 		fmt.Fprintln(os.Stderr, "WEBHOOK_VERIFY_TOKEN is not set: subscription challenges will be refused")
 	}
-	h, err := newHandler(secrets, token, &printer{enc: json.NewEncoder(os.Stdout)})
+	h, err := newMux(secrets, token, &printer{enc: json.NewEncoder(os.Stdout)}, st)
 	if err != nil {
 		return err
 	}
@@ -171,7 +242,7 @@ func serve(addr string) error {
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
-	fmt.Fprintf(os.Stderr, "serving webhooks on %s\n", addr)
+	fmt.Fprintf(os.Stderr, "serving webhooks on %s, policy answers under /policy/\n", addr)
 	select {
 	case err := <-errc:
 		return err
