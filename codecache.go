@@ -20,7 +20,15 @@ const (
 type codeCache struct {
 	mu      sync.Mutex
 	entries map[[32]byte]*codeEntry
-	now     func() time.Time
+	// order holds keys oldest first. Entries all live codeCacheTTL, so the
+	// oldest is also the first to expire: eviction pops from the front.
+	order []orderedKey
+	now   func() time.Time
+}
+
+type orderedKey struct {
+	key   [32]byte
+	entry *codeEntry
 }
 
 type codeEntry struct {
@@ -51,6 +59,7 @@ func (c *Client) exchangeCodeOnce(ctx context.Context, code Secret) (*AccessToke
 		cc.evictLocked(now)
 		e = &codeEntry{done: make(chan struct{})}
 		cc.entries[key] = e
+		cc.order = append(cc.order, orderedKey{key, e})
 		cc.mu.Unlock()
 
 		tok, err := c.ExchangeCode(ctx, ExchangeCodeRequest{Code: code})
@@ -79,27 +88,24 @@ func (c *Client) exchangeCodeOnce(ctx context.Context, code Secret) (*AccessToke
 	return e.tok, nil
 }
 
-// evictLocked drops expired entries, and the oldest finished ones when the
-// cache is full.
+// evictLocked drops expired entries from the front of the queue, and the
+// oldest ones while the cache is full. An entry still being exchanged is
+// kept: its callers are waiting on it.
 func (cc *codeCache) evictLocked(now time.Time) {
-	if len(cc.entries) < codeCacheSize {
-		return
-	}
-	var oldestKey [32]byte
-	var oldest time.Time
-	for k, e := range cc.entries {
-		if e.tok == nil {
-			continue // in flight
+	for len(cc.order) > 0 {
+		head := cc.order[0]
+		current := cc.entries[head.key] == head.entry
+		switch {
+		case !current:
+			// Replaced or failed: the map no longer points at it.
+		case head.entry.tok == nil && head.entry.err == nil:
+			return // in flight
+		case now.After(head.entry.expires) || len(cc.entries) >= codeCacheSize:
+			delete(cc.entries, head.key)
+		default:
+			return
 		}
-		if now.After(e.expires) {
-			delete(cc.entries, k)
-			continue
-		}
-		if oldest.IsZero() || e.expires.Before(oldest) {
-			oldestKey, oldest = k, e.expires
-		}
-	}
-	if len(cc.entries) >= codeCacheSize && !oldest.IsZero() {
-		delete(cc.entries, oldestKey)
+		cc.order[0] = orderedKey{}
+		cc.order = cc.order[1:]
 	}
 }
