@@ -7,11 +7,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -117,15 +119,30 @@ func (rc *rawClient) onboard(ctx context.Context, code string) error {
 	if err := rc.do(ctx, http.MethodGet, rc.base+"/v24.0/oauth/access_token?"+q.Encode(), nil, nil, &tok); err != nil {
 		return err
 	}
+	// The same checks Onboard makes: valid, our app, both scopes, the WABA
+	// among the granted targets.
 	var info struct {
 		Data struct {
-			AppID   string `json:"app_id"`
-			IsValid bool   `json:"is_valid"`
+			AppID          string   `json:"app_id"`
+			Type           string   `json:"type"`
+			IsValid        bool     `json:"is_valid"`
+			IssuedAt       int64    `json:"issued_at"`
+			ExpiresAt      int64    `json:"expires_at"`
+			Scopes         []string `json:"scopes"`
+			GranularScopes []struct {
+				Scope     string   `json:"scope"`
+				TargetIDs []string `json:"target_ids"`
+			} `json:"granular_scopes"`
+			UserID string `json:"user_id"`
 		} `json:"data"`
 	}
 	q = url.Values{"input_token": {tok.AccessToken}, "access_token": {testAppID + "|" + testAppSecret}}
 	if err := rc.do(ctx, http.MethodGet, rc.base+"/v24.0/debug_token?"+q.Encode(), nil, nil, &info); err != nil {
 		return err
+	}
+	if !info.Data.IsValid || info.Data.AppID != testAppID || !slices.Contains(info.Data.Scopes, "whatsapp_business_messaging") ||
+		!slices.Contains(info.Data.GranularScopes[0].TargetIDs, signupRequest.WABAID) {
+		return errors.New("token refused")
 	}
 	m := hmac.New(sha256.New, []byte(testAppSecret))
 	m.Write([]byte(tok.AccessToken))

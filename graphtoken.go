@@ -1,6 +1,7 @@
 package wabsp
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -240,6 +241,10 @@ func unixOrZero(s int64) time.Time {
 type flexID string
 
 func (f *flexID) UnmarshalJSON(b []byte) error {
+	if n := len(b); n >= 2 && b[0] == '"' && b[n-1] == '"' && bytes.IndexByte(b, '\\') < 0 {
+		*f = flexID(b[1 : n-1])
+		return nil
+	}
 	if len(b) > 0 && b[0] == '"' {
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
