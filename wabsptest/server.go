@@ -10,6 +10,13 @@
 //	defer sb.Close()
 //	signup := sb.NewSignup()             // a customer finishing Embedded Signup
 //	res, err := sb.Client().Onboard(ctx, signup.Session("customer-1"))
+//
+// After onboarding, sb.Client().WithToken(signup.AccessToken) manages the
+// customer's phone numbers (verification codes readable with
+// LastVerificationCode, registration, PIN, display name, business profile),
+// templates (reviewed by the rule set with ReviewTemplates) and uploads.
+// DeliverWebhook posts signed webhooks; WithWebhookURL makes the sandbox
+// send PARTNER_ADDED and template status updates on its own.
 package wabsptest
 
 import (
