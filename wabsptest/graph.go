@@ -16,14 +16,27 @@ func (s *Server) routeGraph(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{version}/debug_token", s.debugToken)
 	mux.HandleFunc("POST /{version}/{waba}/subscribed_apps", s.subscribeApp)
 	mux.HandleFunc("GET /{version}/{waba}/phone_numbers", s.listPhoneNumbers)
+	s.routeNodes(mux)
+	s.routeNumbers(mux)
+	s.routeTemplates(mux)
+	s.routeUploads(mux)
 }
 
 type graphErrorBody struct {
-	Message   string `json:"message"`
-	Type      string `json:"type"`
-	Code      int    `json:"code"`
-	Subcode   int    `json:"error_subcode,omitempty"`
-	FBTraceID string `json:"fbtrace_id"`
+	Message   string          `json:"message"`
+	Type      string          `json:"type"`
+	Code      int             `json:"code"`
+	Subcode   int             `json:"error_subcode,omitempty"`
+	UserTitle string          `json:"error_user_title,omitempty"`
+	UserMsg   string          `json:"error_user_msg,omitempty"`
+	ErrorData *graphErrorData `json:"error_data,omitempty"`
+	FBTraceID string          `json:"fbtrace_id"`
+}
+
+// graphErrorData is the error_data of the WhatsApp endpoints' errors.
+type graphErrorData struct {
+	MessagingProduct string `json:"messaging_product"`
+	Details          string `json:"details"`
 }
 
 func writeGraphError(w http.ResponseWriter, status, code, subcode int, typ, msg string) {
@@ -137,23 +150,4 @@ func (s *Server) subscribeApp(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]bool{"success": true})
-}
-
-func (s *Server) listPhoneNumbers(w http.ResponseWriter, r *http.Request) {
-	wabaID := r.PathValue("waba")
-	if _, ok := s.authorize(w, r, wabaID); !ok {
-		return
-	}
-	s.mu.Lock()
-	var data []map[string]any
-	if wb := s.wabas[wabaID]; wb != nil {
-		for _, id := range wb.phones {
-			data = append(data, map[string]any{"id": id})
-		}
-	}
-	s.mu.Unlock()
-	if data == nil {
-		data = []map[string]any{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": data})
 }

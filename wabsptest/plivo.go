@@ -13,7 +13,7 @@ type plivoError struct {
 }
 
 func (s *Server) routePlivo(mux *http.ServeMux) {
-	mux.HandleFunc("POST /v1/Account/{authID}/WhatsApp/EmbeddedSignup/", s.embeddedSignup)
+	mux.HandleFunc("POST /v1/Account/{authID}/WhatsApp/EmbeddedSignup/", s.thenDeliverWebhooks(s.embeddedSignup))
 }
 
 // embeddedSignup answers as seed 003 documents, message for message.
@@ -67,6 +67,7 @@ func (s *Server) embeddedSignup(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.onboarded[req.WABAID] = req.ClientRef
 		wb.onboarded = true
+		s.queuePartnerAddedLocked(wb)
 		writeJSON(w, http.StatusOK, map[string]string{
 			"api_id": apiID, "message": "Embedded signup completed successfully.",
 			"waba_id": req.WABAID, "phone_number_id": req.PhoneNumberID, "business_id": req.BusinessID,

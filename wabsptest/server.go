@@ -10,6 +10,13 @@
 //	defer sb.Close()
 //	signup := sb.NewSignup()             // a customer finishing Embedded Signup
 //	res, err := sb.Client().Onboard(ctx, signup.Session("customer-1"))
+//
+// After onboarding, sb.Client().WithToken(signup.AccessToken) manages the
+// customer's phone numbers (verification codes readable with
+// LastVerificationCode, registration, PIN, display name, business profile),
+// templates (reviewed by the rule set with ReviewTemplates) and uploads.
+// DeliverWebhook posts signed webhooks; WithWebhookURL makes the sandbox
+// send PARTNER_ADDED and template status updates on its own.
 package wabsptest
 
 import (
@@ -53,6 +60,19 @@ type Server struct {
 	faults     []Fault
 	calls      []Call
 	apiSeq     atomic.Int64
+
+	// Phone numbers, templates, uploads and webhooks (numbers.go,
+	// templates.go, uploads.go, webhooks.go).
+	numbers       map[string]*phoneNumber // phone number id → number
+	templates     map[string]*template    // template id → template
+	templateOrder []string                // template ids in creation order
+	blockedNames  map[string]time.Time    // WABA id + "/" + name → end of the 30-day block
+	uploads       map[string]*uploadSession
+	handles       map[string]uploadedFile
+	reviewRule    func(TemplateUnderReview) (status, reason string)
+	webhookURL    string
+	outbox        []outgoingWebhook
+	deliveries    []WebhookDelivery
 }
 
 // Call is one request the sandbox received.
@@ -93,6 +113,8 @@ func NewServer(opts ...Option) *Server {
 		nextID: 100000000000000, mpsActive: true,
 		codes: map[string]*codeGrant{}, tokens: map[string]*grant{}, wabas: map[string]*waba{},
 		phoneOwner: map[string]string{}, onboarded: map[string]string{},
+		numbers: map[string]*phoneNumber{}, templates: map[string]*template{}, blockedNames: map[string]time.Time{},
+		uploads: map[string]*uploadSession{}, handles: map[string]uploadedFile{},
 	}
 	for _, o := range opts {
 		o(s)

@@ -92,6 +92,7 @@ func (s *Server) NewSignup(opts ...SignupOption) Signup {
 		id := s.newIDLocked()
 		w.phones = append(w.phones, id)
 		s.phoneOwner[id] = w.id
+		s.numbers[id] = s.newPhoneNumberLocked(id, w.id)
 	}
 	s.wabas[w.id] = w
 	g := &grant{

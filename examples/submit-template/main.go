@@ -3,28 +3,26 @@
 // buttons, then syncs the WABA's template statuses.
 //
 // With META_APP_ID, META_APP_SECRET, GRAPH_ACCESS_TOKEN and WABA_ID set it
-// calls Meta's Graph API for real. Otherwise it runs against a small
-// in-process stand-in for the three Graph endpoints it uses, so it works on
-// any machine without credentials.
+// calls Meta's Graph API for real. Otherwise it runs against the wabsptest
+// sandbox (an in-process Graph API) for a customer who has just finished
+// Embedded Signup, so it works on any machine without credentials. There
+// Meta's review approves the template, or rejects it as PROMOTIONAL when
+// run with -reject.
 package main
 
 import (
 	"bytes"
 	"context"
-	"encoding/json"
+	"flag"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/wabsp/wabsp"
+	"github.com/wabsp/wabsp/wabsptest"
 )
 
 func main() {
@@ -35,23 +33,33 @@ func main() {
 }
 
 func run() error {
+	reject := flag.Bool("reject", false, "in the sandbox, have Meta's review reject the template")
+	flag.Parse()
 	wabaID := os.Getenv("WABA_ID")
-	opts := []wabsp.Option{wabsp.FromEnv(), wabsp.WithUserAgentSuffix("example-submit-template")}
+	var client *wabsp.Client
+	// review stands for Meta's review, which for real happens later.
+	review := func() {}
 	if os.Getenv("META_APP_ID") == "" || os.Getenv("GRAPH_ACCESS_TOKEN") == "" || wabaID == "" {
-		fake := httptest.NewServer(newFakeGraph())
-		defer fake.Close()
-		fmt.Println("no Graph credentials set: using an in-process stand-in for the Graph API at", fake.URL)
-		wabaID = "109876543210987"
-		opts = append(opts,
-			wabsp.WithMetaApp("1234567890123456", "sandbox-app-secret"),
-			wabsp.WithAccessToken("sandbox-access-token"),
-			wabsp.WithGraphBaseURL(fake.URL))
+		sb := wabsptest.NewServer()
+		defer sb.Close()
+		signup := sb.NewSignup()
+		fmt.Println("no Graph credentials set: using the wabsptest sandbox at", sb.URL(), "for WABA", signup.WABAID)
+		wabaID = signup.WABAID
+		client = sb.Client(wabsp.WithUserAgentSuffix("example-submit-template")).WithToken(signup.AccessToken)
+		sb.ReviewTemplates(func(t wabsptest.TemplateUnderReview) (string, string) {
+			if *reject {
+				return "REJECTED", "PROMOTIONAL"
+			}
+			return "APPROVED", ""
+		})
+		review = func() { fmt.Printf("sandbox: Meta's review decided on %d template(s)\n", sb.ReviewPendingTemplates()) }
 	} else {
-		opts = append(opts, wabsp.WithAccessToken(os.Getenv("GRAPH_ACCESS_TOKEN")))
-	}
-	client, err := wabsp.NewClient(opts...)
-	if err != nil {
-		return err
+		c, err := wabsp.NewClient(wabsp.FromEnv(), wabsp.WithUserAgentSuffix("example-submit-template"),
+			wabsp.WithAccessToken(os.Getenv("GRAPH_ACCESS_TOKEN")))
+		if err != nil {
+			return err
+		}
+		client = c
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -89,6 +97,7 @@ func run() error {
 		return fmt.Errorf("submitting: %w", err)
 	}
 	fmt.Printf("submitted %s: id %s, status %s, category %s\n", tmpl.Name, submitted.ID, submitted.Status, submitted.Category)
+	review()
 
 	sync, err := client.SyncTemplates(ctx, wabaID)
 	if err != nil {
@@ -116,64 +125,4 @@ func headerImage() ([]byte, error) {
 	var buf bytes.Buffer
 	err := png.Encode(&buf, img)
 	return buf.Bytes(), err
-}
-
-// fakeGraph answers the upload session, upload, submit and list calls the
-// way Meta's Graph API documents them, keeping submitted templates in memory.
-// It stands in until the SDK's sandbox package exists.
-type fakeGraph struct {
-	mu        sync.Mutex
-	templates []map[string]any
-}
-
-func newFakeGraph() http.Handler {
-	return &fakeGraph{templates: []map[string]any{
-		{"id": "956723401156789", "name": "winback_offer", "language": "pt_BR", "status": "REJECTED", "category": "MARKETING", "rejected_reason": "PROMOTIONAL"},
-	}}
-}
-
-func (f *fakeGraph) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	path := strings.TrimPrefix(r.URL.Path, "/"+wabsp.DefaultGraphVersion+"/")
-	auth := r.Header.Get("Authorization")
-	switch {
-	case auth == "":
-		graphError(w, http.StatusUnauthorized, 190, "An access token is required to request this resource.")
-	case r.Method == http.MethodPost && strings.HasSuffix(path, "/uploads"):
-		writeJSON(w, map[string]string{"id": "upload:c2FuZGJveC11cGxvYWQ=?sig=sandbox"})
-	case r.Method == http.MethodPost && strings.HasPrefix(path, "upload:"):
-		data, _ := io.ReadAll(r.Body)
-		if !strings.HasPrefix(auth, "OAuth ") || r.Header.Get("file_offset") != "0" || len(data) == 0 {
-			graphError(w, http.StatusBadRequest, 100, "Invalid upload: OAuth authorization, file_offset 0 and a body are required.")
-			return
-		}
-		writeJSON(w, map[string]string{"h": fmt.Sprintf("4::aW1hZ2UvcG5n:sandbox-handle-%d", len(data))})
-	case r.Method == http.MethodPost && strings.HasSuffix(path, "/message_templates"):
-		var t map[string]any
-		if err := json.NewDecoder(r.Body).Decode(&t); err != nil {
-			graphError(w, http.StatusBadRequest, 100, "Invalid parameter")
-			return
-		}
-		f.mu.Lock()
-		t["id"], t["status"] = fmt.Sprint(594425479261596+len(f.templates)), "PENDING"
-		f.templates = append(f.templates, t)
-		f.mu.Unlock()
-		writeJSON(w, map[string]any{"id": t["id"], "status": t["status"], "category": t["category"]})
-	case r.Method == http.MethodGet && strings.HasSuffix(path, "/message_templates"):
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		writeJSON(w, map[string]any{"data": f.templates, "paging": map[string]any{"cursors": map[string]string{"before": "QQ", "after": "QQ"}}})
-	default:
-		graphError(w, http.StatusBadRequest, 100, "Unsupported "+r.Method+" request.")
-	}
-}
-
-func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-func graphError(w http.ResponseWriter, status, code int, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"message": msg, "type": "OAuthException", "code": code, "fbtrace_id": "sandbox"}})
 }
