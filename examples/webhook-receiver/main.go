@@ -2,8 +2,11 @@
 // decoded event as one JSON line on stdout.
 //
 // By default it needs no credentials: it starts the handler on a loopback
-// test server, posts each recorded delivery in testdata/webhooks to it,
-// signed with a demo app secret as Meta would sign it, and exits.
+// test server and points the wabsptest sandbox at it. A customer is
+// onboarded (the sandbox sends PARTNER_ADDED), a template is submitted and
+// reviewed (it sends the status update), and the customer writes in (an
+// inbound text); then each recorded delivery in testdata/webhooks is posted,
+// signed with a demo app secret as Meta would sign it, and it exits.
 //
 // With -addr it serves until interrupted, checking signatures with
 // META_APP_SECRET (several secrets, comma-separated, during a rotation) and
@@ -40,6 +43,7 @@ import (
 	"github.com/wabsp/wabsp"
 	"github.com/wabsp/wabsp/policy"
 	"github.com/wabsp/wabsp/policy/redisstore"
+	"github.com/wabsp/wabsp/wabsptest"
 )
 
 const demoSecret = "demo-app-secret"
@@ -143,14 +147,18 @@ func demo(dir string, st store) error {
 	}
 	sort.Strings(files)
 	p := &printer{enc: json.NewEncoder(os.Stdout)}
-	h, err := newMux([]string{demoSecret}, "demo-verify-token", p, st)
+	// Two secrets, as during a rotation: the sandbox app's and the demo's.
+	h, err := newMux([]string{wabsptest.AppSecret, demoSecret}, "demo-verify-token", p, st)
 	if err != nil {
 		return err
 	}
 	srv := httptest.NewServer(h)
 	defer srv.Close()
-	fmt.Fprintf(os.Stderr, "demo: posting %d signed deliveries from %s to %s\n", len(files), dir, srv.URL)
 	client := &http.Client{Timeout: 10 * time.Second}
+	if err := sandboxEvents(srv.URL, client, p); err != nil {
+		return fmt.Errorf("sandbox events: %w", err)
+	}
+	fmt.Fprintf(os.Stderr, "demo: posting %d signed deliveries from %s to %s\n", len(files), dir, srv.URL)
 	for _, f := range files {
 		body, err := os.ReadFile(f)
 		if err != nil {
@@ -171,6 +179,42 @@ func demo(dir string, st store) error {
 		}
 	}
 	return nil
+}
+
+// sandboxEvents makes the sandbox send the webhooks a Tech Provider meets
+// first: an onboarding, a template review and a customer's message.
+func sandboxEvents(receiver string, client *http.Client, p *printer) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	sb := wabsptest.NewServer(wabsptest.WithWebhookURL(receiver))
+	defer sb.Close()
+	fmt.Fprintf(os.Stderr, "demo: the sandbox at %s delivers its webhooks to %s\n", sb.URL(), receiver)
+
+	signup := sb.NewSignup()
+	if _, err := sb.Client().Onboard(ctx, signup.Session("demo-customer")); err != nil {
+		return err
+	}
+	customer := sb.Client().WithToken(signup.AccessToken)
+	_, err := customer.SubmitTemplate(ctx, signup.WABAID, wabsp.TemplateRequest{
+		Name: "order_update", Language: "en_US", Category: wabsp.CategoryUtility,
+		Components: []wabsp.Component{{Type: wabsp.ComponentBody, Text: "Your order {{1}} has shipped.",
+			Example: &wabsp.ComponentExample{BodyText: [][]string{{"A-1024"}}}}},
+	})
+	if err != nil {
+		return err
+	}
+	sb.ReviewPendingTemplates()
+	const customerWAID = "15551234567"
+	if status, err := sb.DeliverWebhook(ctx, receiver, sb.InboundTextTo(signup.PhoneNumberID, customerWAID, "Where is my order?")); err != nil || status != http.StatusOK {
+		return fmt.Errorf("inbound text: status %d: %v", status, err)
+	}
+	for _, d := range sb.WebhookDeliveries() {
+		if d.Err != nil || d.Status != http.StatusOK {
+			return fmt.Errorf("the sandbox's %s webhook was answered %d: %v", d.Field, d.Status, d.Err)
+		}
+	}
+	// The customer just wrote: the 24-hour window is open.
+	return printPolicy(client, receiver+"/policy/window?phone_number_id="+signup.PhoneNumberID+"&wa_id="+customerWAID, p)
 }
 
 func printPolicy(client *http.Client, url string, p *printer) error {
