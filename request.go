@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/google/go-querystring/query"
 	"github.com/hashicorp/go-retryablehttp"
 )
 
@@ -40,7 +39,8 @@ type apiRequest struct {
 	// path is relative to https://api.plivo.com/v1/Account/{auth_id}/ or to
 	// https://graph.facebook.com/{version}/.
 	path string
-	// query is a struct with go-querystring `url` tags, or url.Values.
+	// query is a struct with go-querystring `url` tags, url.Values or
+	// queryPairs.
 	query any
 	// body is encoded as JSON unless nil.
 	body any
@@ -120,23 +120,22 @@ func (c *Client) newRequest(ctx context.Context, r *apiRequest) (*retryablehttp.
 	if err != nil {
 		return nil, err
 	}
-	q, err := encodeQuery(r.query)
-	if err != nil {
-		return nil, err
-	}
 	if r.needsToken && r.token.IsZero() {
 		if c.token.IsZero() {
 			return nil, ErrNoAccessToken
 		}
 		r.token = c.token
 	}
+	var proof string
 	if !r.token.IsZero() && !c.noProof {
 		if c.appSecret.IsZero() {
 			return nil, fmt.Errorf("%w (needed for appsecret_proof; or use WithoutAppSecretProof)", ErrNoMetaApp)
 		}
-		q.Set("appsecret_proof", appSecretProof(c.appSecret, r.token))
+		proof = appSecretProof(c.appSecret, r.token)
 	}
-	u.RawQuery = q.Encode()
+	if u.RawQuery, err = encodeQuery(r.query, proof); err != nil {
+		return nil, err
+	}
 
 	var body []byte
 	contentType := r.contentType
@@ -204,26 +203,6 @@ func (c *Client) endpoint(r *apiRequest) (*url.URL, error) {
 	u := *base
 	u.Path = base.Path + prefix + strings.TrimPrefix(r.path, "/")
 	return &u, nil
-}
-
-// encodeQuery accepts nil, url.Values or a struct with go-querystring tags.
-func encodeQuery(v any) (url.Values, error) {
-	switch q := v.(type) {
-	case nil:
-		return url.Values{}, nil
-	case url.Values:
-		cp := make(url.Values, len(q))
-		for k, vs := range q {
-			cp[k] = append([]string(nil), vs...)
-		}
-		return cp, nil
-	default:
-		vals, err := query.Values(v)
-		if err != nil {
-			return nil, fmt.Errorf("wabsp: encoding query: %w", err)
-		}
-		return vals, nil
-	}
 }
 
 // appSecretProof is the hex HMAC-SHA256 of the access token keyed with the
