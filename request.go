@@ -157,27 +157,37 @@ func (c *Client) newRequest(ctx context.Context, r *apiRequest) (*retryablehttp.
 	if body != nil {
 		reqBody = body
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, u.String(), reqBody)
+	// The URL is set as built rather than rendered and parsed again by
+	// http.NewRequest: the round trip cost about 5 allocations a call.
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, "", reqBody)
 	if err != nil {
 		return nil, fmt.Errorf("wabsp: building %s request: %w", r.method, err)
 	}
+	req.URL, req.Host = u, u.Host
 	for k, vs := range r.header {
 		req.Header[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
 	}
-	req.Header.Set("User-Agent", c.userAgent)
-	req.Header.Set("Accept", "application/json")
+	// The fixed headers share one backing array (as http.Header.Clone
+	// does), each slice capped so that an Add cannot write into the next.
+	vals := make([]string, 0, 4)
+	set := func(key, value string) {
+		vals = append(vals, value)
+		req.Header[key] = vals[len(vals)-1 : len(vals) : len(vals)]
+	}
+	set("User-Agent", c.userAgent)
+	set("Accept", "application/json")
 	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+		set("Content-Type", contentType)
 	}
 	switch {
 	case r.provider == ProviderPlivo:
-		req.SetBasicAuth(c.authID, c.authToken.Reveal())
+		set("Authorization", c.plivoAuth.Reveal())
 	case !r.token.IsZero():
 		scheme := r.authScheme
 		if scheme == "" {
 			scheme = "Bearer"
 		}
-		req.Header.Set("Authorization", scheme+" "+r.token.Reveal())
+		set("Authorization", scheme+" "+r.token.Reveal())
 	}
 	return req, nil
 }
@@ -194,14 +204,16 @@ func (c *Client) endpoint(r *apiRequest) (*url.URL, error) {
 		if c.authID == "" || c.authToken.IsZero() {
 			return nil, ErrNoPlivoCredentials
 		}
-		base, prefix = c.plivoBase, "/v1/Account/"+url.PathEscape(c.authID)+"/"
+		base, prefix = c.plivoBase, c.plivoPrefix
 	case ProviderGraph:
-		base, prefix = c.graphBase, "/"+c.graphVersion+"/"
+		base, prefix = c.graphBase, c.graphPrefix
 	default:
 		return nil, fmt.Errorf("wabsp: unknown provider %q", r.provider)
 	}
 	u := *base
-	u.Path = base.Path + prefix + strings.TrimPrefix(r.path, "/")
+	// As http.NewRequest does: "host:" with an empty port is "host".
+	u.Host = strings.TrimSuffix(u.Host, ":")
+	u.Path = prefix + strings.TrimPrefix(r.path, "/")
 	return &u, nil
 }
 
