@@ -80,8 +80,14 @@ func (c *Client) do(ctx context.Context, r *apiRequest, out any) error {
 		if resp.StatusCode < 200 || resp.StatusCode > 299 {
 			return nil
 		}
-		st.body, st.bodyErr = readLimited(resp.Body, maxResponseBytes)
-		drainAndClose(resp.Body)
+		st.consumed = true
+		var atEOF bool
+		st.body, atEOF, st.bodyErr = readBody(resp, maxResponseBytes)
+		if atEOF {
+			_ = resp.Body.Close()
+		} else {
+			drainAndClose(resp.Body)
+		}
 		if st.bodyErr != nil && !st.bodyTooLarge(st.body) {
 			return st.bodyErr
 		}
@@ -97,7 +103,10 @@ func (c *Client) do(ctx context.Context, r *apiRequest, out any) error {
 		}
 		return &RequestError{Method: r.method, URL: redactURL(req.URL), Attempts: st.attempts, Err: redactTransportError(err)}
 	}
-	defer drainAndClose(resp.Body)
+	if !st.consumed {
+		// The response handler reads and closes only 2xx bodies.
+		defer drainAndClose(resp.Body)
+	}
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		body, _ := readLimited(resp.Body, maxErrorBytes)
@@ -236,6 +245,40 @@ func readLimited(r io.Reader, limit int64) ([]byte, error) {
 		return body[:limit], fmt.Errorf("response body exceeds %d bytes", limit)
 	}
 	return body, nil
+}
+
+// readBody reads resp's body as readLimited does, into one right-sized
+// buffer when the length is announced. atEOF reports that the body was read
+// to its end, so the connection can go back to the pool without a drain.
+func readBody(resp *http.Response, limit int64) (body []byte, atEOF bool, err error) {
+	n := resp.ContentLength
+	if n < 0 || n > limit {
+		body, err = readLimited(resp.Body, limit)
+		return body, err == nil, err
+	}
+	// One byte more than announced, to see EOF without growing.
+	buf := make([]byte, n+1)
+	m := 0
+	for m < len(buf) {
+		k, rerr := resp.Body.Read(buf[m:])
+		m += k
+		if rerr == io.EOF {
+			return buf[:m], true, nil
+		}
+		if rerr != nil {
+			return buf[:m], false, fmt.Errorf("reading response body: %w", rerr)
+		}
+	}
+	// Longer than announced: read on, one byte past the limit at most.
+	more, err := io.ReadAll(io.LimitReader(resp.Body, limit+1-int64(m)))
+	body = append(buf, more...)
+	if err != nil {
+		return body, false, fmt.Errorf("reading response body: %w", err)
+	}
+	if int64(len(body)) > limit {
+		return body[:limit], false, fmt.Errorf("response body exceeds %d bytes", limit)
+	}
+	return body, true, nil
 }
 
 // drainAndClose reads what is left of a body (up to a bound) so the

@@ -28,9 +28,11 @@ type attemptState struct {
 	// the request (429 or a Graph throttling code), so backoff can honour
 	// Retry-After.
 	refused atomic.Bool
-	// body and bodyErr hold the 2xx body read by the response handler.
-	body    []byte
-	bodyErr error
+	// body and bodyErr hold the 2xx body read by the response handler,
+	// which sets consumed when it has read and closed the body.
+	body     []byte
+	bodyErr  error
+	consumed bool
 }
 
 // bodyTooLarge tells an over-limit body, which a retry would not fix, from a
