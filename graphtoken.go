@@ -187,39 +187,55 @@ func (t *TokenInfo) ExpiredAt(now time.Time) bool {
 // UnmarshalJSON decodes debug_token's data object: Unix-second times (0
 // meaning none), and ids that may come as strings or numbers.
 func (t *TokenInfo) UnmarshalJSON(b []byte) error {
-	var raw struct {
-		AppID               flexID          `json:"app_id"`
-		Type                string          `json:"type"`
-		Application         string          `json:"application"`
-		IsValid             bool            `json:"is_valid"`
-		IssuedAt            int64           `json:"issued_at"`
-		ExpiresAt           int64           `json:"expires_at"`
-		DataAccessExpiresAt int64           `json:"data_access_expires_at"`
-		Scopes              []string        `json:"scopes"`
-		UserID              flexID          `json:"user_id"`
-		Error               *TokenInfoError `json:"error"`
-		GranularScopes      []struct {
-			Scope     string   `json:"scope"`
-			TargetIDs []flexID `json:"target_ids"`
-		} `json:"granular_scopes"`
-	}
+	var raw tokenInfoJSON
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return err
 	}
-	*t = TokenInfo{
+	*t = raw.tokenInfo()
+	return nil
+}
+
+// tokenInfoJSON is debug_token's data object as sent. DebugToken decodes
+// into it directly: going through TokenInfo.UnmarshalJSON would make
+// encoding/json scan the object twice more and decode it in a second pass.
+type tokenInfoJSON struct {
+	AppID               flexID          `json:"app_id"`
+	Type                string          `json:"type"`
+	Application         string          `json:"application"`
+	IsValid             bool            `json:"is_valid"`
+	IssuedAt            int64           `json:"issued_at"`
+	ExpiresAt           int64           `json:"expires_at"`
+	DataAccessExpiresAt int64           `json:"data_access_expires_at"`
+	Scopes              []string        `json:"scopes"`
+	UserID              flexID          `json:"user_id"`
+	Error               *TokenInfoError `json:"error"`
+	GranularScopes      []struct {
+		Scope     string   `json:"scope"`
+		TargetIDs []flexID `json:"target_ids"`
+	} `json:"granular_scopes"`
+}
+
+func (raw *tokenInfoJSON) tokenInfo() TokenInfo {
+	t := TokenInfo{
 		AppID: string(raw.AppID), Type: raw.Type, Application: raw.Application, IsValid: raw.IsValid,
 		IssuedAt: unixOrZero(raw.IssuedAt), ExpiresAt: unixOrZero(raw.ExpiresAt),
 		DataAccessExpiresAt: unixOrZero(raw.DataAccessExpiresAt),
 		Scopes:              raw.Scopes, UserID: string(raw.UserID), Error: raw.Error,
 	}
-	for _, g := range raw.GranularScopes {
-		gs := GranularScope{Scope: g.Scope}
-		for _, id := range g.TargetIDs {
-			gs.TargetIDs = append(gs.TargetIDs, string(id))
-		}
-		t.GranularScopes = append(t.GranularScopes, gs)
+	if len(raw.GranularScopes) > 0 {
+		t.GranularScopes = make([]GranularScope, len(raw.GranularScopes))
 	}
-	return nil
+	for i, g := range raw.GranularScopes {
+		gs := GranularScope{Scope: g.Scope}
+		if len(g.TargetIDs) > 0 {
+			gs.TargetIDs = make([]string, len(g.TargetIDs))
+		}
+		for j, id := range g.TargetIDs {
+			gs.TargetIDs[j] = string(id)
+		}
+		t.GranularScopes[i] = gs
+	}
+	return t
 }
 
 func unixOrZero(s int64) time.Time {
@@ -273,7 +289,7 @@ func (c *Client) DebugToken(ctx context.Context, token Secret) (*TokenInfo, erro
 		return nil, ErrNoMetaApp
 	}
 	var out struct {
-		Data *TokenInfo `json:"data"`
+		Data *tokenInfoJSON `json:"data"`
 	}
 	err := c.do(ctx, &apiRequest{
 		provider: ProviderGraph,
@@ -287,7 +303,8 @@ func (c *Client) DebugToken(ctx context.Context, token Secret) (*TokenInfo, erro
 	if out.Data == nil {
 		return nil, &DecodeError{Provider: ProviderGraph, StatusCode: http.StatusOK, Err: jsonFieldMissing("data")}
 	}
-	return out.Data, nil
+	info := out.Data.tokenInfo()
+	return &info, nil
 }
 
 // SubscribeApp subscribes the app whose token is used to the WABA's webhooks,
