@@ -68,8 +68,8 @@ type apiRequest struct {
 // do sends r through the retry policy and decodes a 2xx JSON body into out
 // (skipped when out is nil). Any other outcome is a typed error.
 func (c *Client) do(ctx context.Context, r *apiRequest, out any) error {
-	st := &attemptState{provider: r.provider, safe: r.safeToRetry || r.method == http.MethodGet || r.method == http.MethodDelete}
-	req, err := c.newRequest(context.WithValue(ctx, attemptStateKey{}, st), r)
+	st := &attemptState{Context: ctx, provider: r.provider, safe: r.safeToRetry || r.method == http.MethodGet || r.method == http.MethodDelete}
+	req, err := c.newRequest(st, r)
 	if err != nil {
 		return err
 	}
