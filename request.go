@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/go-retryablehttp"
 )
@@ -152,13 +153,10 @@ func (c *Client) newRequest(ctx context.Context, r *apiRequest) (*retryablehttp.
 	case r.rawBody != nil:
 		body = r.rawBody
 	case r.body != nil:
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(r.body); err != nil {
+		var err error
+		if body, err = encodeJSONBody(r.body); err != nil {
 			return nil, fmt.Errorf("wabsp: encoding request body: %w", err)
 		}
-		body = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 		contentType = "application/json"
 	}
 
@@ -179,26 +177,64 @@ func (c *Client) newRequest(ctx context.Context, r *apiRequest) (*retryablehttp.
 	// The fixed headers share one backing array (as http.Header.Clone
 	// does), each slice capped so that an Add cannot write into the next.
 	vals := make([]string, 0, 4)
-	set := func(key, value string) {
-		vals = append(vals, value)
-		req.Header[key] = vals[len(vals)-1 : len(vals) : len(vals)]
-	}
-	set("User-Agent", c.userAgent)
-	set("Accept", "application/json")
+	vals = setShared(req.Header, vals, "User-Agent", c.userAgent)
+	vals = setShared(req.Header, vals, "Accept", "application/json")
 	if contentType != "" {
-		set("Content-Type", contentType)
+		vals = setShared(req.Header, vals, "Content-Type", contentType)
 	}
 	switch {
 	case r.provider == ProviderPlivo:
-		set("Authorization", c.plivoAuth.Reveal())
+		setShared(req.Header, vals, "Authorization", c.plivoAuth.Reveal())
 	case !r.token.IsZero():
 		scheme := r.authScheme
 		if scheme == "" {
 			scheme = "Bearer"
 		}
-		set("Authorization", scheme+" "+r.token.Reveal())
+		setShared(req.Header, vals, "Authorization", scheme+" "+r.token.Reveal())
 	}
 	return req, nil
+}
+
+// jsonBuffer is a reusable encoder and its buffer: pooled, a JSON body costs
+// one allocation (its copy) instead of a buffer, its growth and an encoder.
+type jsonBuffer struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var jsonBuffers = sync.Pool{New: func() any {
+	b := new(jsonBuffer)
+	b.enc = json.NewEncoder(&b.buf)
+	b.enc.SetEscapeHTML(false)
+	return b
+}}
+
+// maxPooledJSONBuffer keeps a rare large body from pinning its buffer.
+const maxPooledJSONBuffer = 64 << 10
+
+// encodeJSONBody renders v as JSON without HTML escaping and without the
+// encoder's trailing newline, in a slice of its own (retries resend it).
+func encodeJSONBody(v any) ([]byte, error) {
+	b := jsonBuffers.Get().(*jsonBuffer)
+	if err := b.enc.Encode(v); err != nil {
+		// An Encoder that failed keeps failing: not returned to the pool.
+		return nil, err
+	}
+	body := bytes.Clone(bytes.TrimSuffix(b.buf.Bytes(), []byte("\n")))
+	if b.buf.Cap() <= maxPooledJSONBuffer {
+		b.buf.Reset()
+		jsonBuffers.Put(b)
+	}
+	return body, nil
+}
+
+// setShared sets h[key] (key already canonical) to value, stored in vals'
+// backing array; it returns vals extended by value.
+func setShared(h http.Header, vals []string, key, value string) []string {
+	vals = append(vals, value)
+	n := len(vals)
+	h[key] = vals[n-1 : n : n]
+	return vals
 }
 
 // endpoint resolves r.path against the provider's versioned base URL.
