@@ -21,13 +21,17 @@ import (
 	"github.com/wabsp/wabsp"
 )
 
+// benchDebugToken is debug_token's answer for the exchanged token: valid,
+// for the test app, with both scopes and the WABA granted.
+var benchDebugToken = fmt.Sprintf(`{"data":{"app_id":%q,"type":"SYSTEM_USER","application":"Bench","expires_at":0,"is_valid":true,"issued_at":1763856000,`+
+	`"scopes":["whatsapp_business_management","whatsapp_business_messaging","business_management"],`+
+	`"granular_scopes":[{"scope":"whatsapp_business_management","target_ids":["109876543210987"]},{"scope":"business_management","target_ids":["198765432109876"]}],"user_id":"1"}}`, testAppID)
+
 // benchServer answers every call Onboard makes with a fixed, documented
 // body, so the benchmarks measure the client, not a sandbox's state.
 func benchServer(b *testing.B) *httptest.Server {
 	b.Helper()
-	debug := fmt.Sprintf(`{"data":{"app_id":%q,"type":"SYSTEM_USER","application":"Bench","expires_at":0,"is_valid":true,"issued_at":1763856000,`+
-		`"scopes":["whatsapp_business_management","whatsapp_business_messaging","business_management"],`+
-		`"granular_scopes":[{"scope":"whatsapp_business_management","target_ids":["109876543210987"]},{"scope":"business_management","target_ids":["198765432109876"]}],"user_id":"1"}}`, testAppID)
+	debug := benchDebugToken
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", "application/json")
@@ -251,4 +255,83 @@ func BenchmarkCancellationLatency(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(worst.Microseconds()), "worst-µs")
+}
+
+// memTransport answers as benchServer does, without a network: with it the
+// benchmark measures the client's own work (building, retry hooks,
+// reading, decoding) and none of the loopback's, whose cost and noise on a
+// shared machine dwarf the difference between the two clients.
+type memTransport struct{ debug string }
+
+func (m memTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		_, _ = io.Copy(io.Discard, r.Body)
+		_ = r.Body.Close()
+	}
+	var s string
+	switch {
+	case strings.HasSuffix(r.URL.Path, "/oauth/access_token"):
+		s = `{"access_token":"` + testAccessToken + `","token_type":"bearer"}`
+	case strings.HasSuffix(r.URL.Path, "/debug_token"):
+		s = m.debug
+	case strings.HasSuffix(r.URL.Path, "/subscribed_apps"):
+		s = `{"success":true}`
+	case strings.HasSuffix(r.URL.Path, "/WhatsApp/EmbeddedSignup/"):
+		s = signupOK
+	default:
+		return &http.Response{StatusCode: http.StatusNotFound, Body: http.NoBody, Request: r}, nil
+	}
+	return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(s)), ContentLength: int64(len(s)), Request: r}, nil
+}
+
+// BenchmarkClientNoNetwork runs BenchmarkEmbeddedSignup's and
+// BenchmarkOnboard's comparisons over an in-memory transport shared by both
+// clients.
+func BenchmarkClientNoNetwork(b *testing.B) {
+	rt := memTransport{debug: benchDebugToken}
+	ctx := context.Background()
+	rc := &rawClient{http: &http.Client{Transport: rt}, base: "http://bench.invalid"}
+	c, err := wabsp.NewClient(wabsp.WithPlivoCredentials(testAuthID, testAuthToken), wabsp.WithMetaApp(testAppID, testAppSecret),
+		wabsp.WithPlivoBaseURL(rc.base), wabsp.WithGraphBaseURL(rc.base), wabsp.WithTransport(rt))
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Codes are never reused, so the code cache never answers for Graph.
+	var seq int
+	next := func() string { seq++; return fmt.Sprintf("AQBbench%010d", seq) }
+	b.Run("EmbeddedSignup/raw-net-http", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if err := rc.signup(ctx, signupRequest); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("EmbeddedSignup/wabsp", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if _, err := c.EmbeddedSignup(ctx, signupRequest); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Onboard/raw-net-http", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if err := rc.onboard(ctx, next()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Onboard/wabsp", func(b *testing.B) {
+		session := fullSession
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			session.Code = wabsp.Secret(next())
+			if _, err := c.Onboard(ctx, session); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

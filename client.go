@@ -1,6 +1,7 @@
 package wabsp
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -41,6 +42,11 @@ type Client struct {
 	http         *retryablehttp.Client
 	noProof      bool
 	codes        *codeCache
+	// Computed once by NewClient rather than on every call: the paths the
+	// request paths are appended to, and Plivo's Basic authorization.
+	plivoPrefix string
+	graphPrefix string
+	plivoAuth   Secret
 }
 
 // NewClient returns a Client configured by opts. It fails when an option is
@@ -85,6 +91,11 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 	if c.graphBase, err = parseBaseURL("Graph", cfg.graphBase); err != nil {
 		return nil, err
+	}
+	c.plivoPrefix = c.plivoBase.Path + "/v1/Account/" + url.PathEscape(c.authID) + "/"
+	c.graphPrefix = c.graphBase.Path + "/" + c.graphVersion + "/"
+	if c.authID != "" {
+		c.plivoAuth = Secret("Basic " + base64.StdEncoding.EncodeToString([]byte(c.authID+":"+c.authToken.Reveal())))
 	}
 	c.userAgent = "wabsp-go/" + Version
 	if cfg.userAgentSuffix != "" {

@@ -23,14 +23,6 @@ type ExchangeCodeRequest struct {
 	RedirectURI string
 }
 
-// codeExchangeQuery is the query of GET /oauth/access_token.
-type codeExchangeQuery struct {
-	ClientID     string `url:"client_id"`
-	ClientSecret string `url:"client_secret"`
-	Code         string `url:"code"`
-	RedirectURI  string `url:"redirect_uri,omitempty"`
-}
-
 // AccessToken is what Graph returns for an exchanged code: for Embedded
 // Signup, a business integration system user token for the customer's assets.
 type AccessToken struct {
@@ -78,15 +70,16 @@ func (c *Client) ExchangeCode(ctx context.Context, req ExchangeCodeRequest) (*Ac
 	if c.appID == "" || c.appSecret.IsZero() {
 		return nil, ErrNoMetaApp
 	}
+	q := queryPairs{"client_id", c.appID, "client_secret", c.appSecret.Reveal(), "code", req.Code.Reveal()}
+	if req.RedirectURI != "" {
+		q = append(q, "redirect_uri", req.RedirectURI)
+	}
 	var tok AccessToken
 	err := c.do(ctx, &apiRequest{
 		provider: ProviderGraph,
 		method:   http.MethodGet,
 		path:     "oauth/access_token",
-		query: codeExchangeQuery{
-			ClientID: c.appID, ClientSecret: c.appSecret.Reveal(),
-			Code: req.Code.Reveal(), RedirectURI: req.RedirectURI,
-		},
+		query:    q,
 	}, &tok)
 	if err != nil {
 		return nil, err
@@ -194,39 +187,55 @@ func (t *TokenInfo) ExpiredAt(now time.Time) bool {
 // UnmarshalJSON decodes debug_token's data object: Unix-second times (0
 // meaning none), and ids that may come as strings or numbers.
 func (t *TokenInfo) UnmarshalJSON(b []byte) error {
-	var raw struct {
-		AppID               flexID          `json:"app_id"`
-		Type                string          `json:"type"`
-		Application         string          `json:"application"`
-		IsValid             bool            `json:"is_valid"`
-		IssuedAt            int64           `json:"issued_at"`
-		ExpiresAt           int64           `json:"expires_at"`
-		DataAccessExpiresAt int64           `json:"data_access_expires_at"`
-		Scopes              []string        `json:"scopes"`
-		UserID              flexID          `json:"user_id"`
-		Error               *TokenInfoError `json:"error"`
-		GranularScopes      []struct {
-			Scope     string   `json:"scope"`
-			TargetIDs []flexID `json:"target_ids"`
-		} `json:"granular_scopes"`
-	}
+	var raw tokenInfoJSON
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return err
 	}
-	*t = TokenInfo{
+	*t = raw.tokenInfo()
+	return nil
+}
+
+// tokenInfoJSON is debug_token's data object as sent. DebugToken decodes
+// into it directly: going through TokenInfo.UnmarshalJSON would make
+// encoding/json scan the object twice more and decode it in a second pass.
+type tokenInfoJSON struct {
+	AppID               flexID          `json:"app_id"`
+	Type                string          `json:"type"`
+	Application         string          `json:"application"`
+	IsValid             bool            `json:"is_valid"`
+	IssuedAt            int64           `json:"issued_at"`
+	ExpiresAt           int64           `json:"expires_at"`
+	DataAccessExpiresAt int64           `json:"data_access_expires_at"`
+	Scopes              []string        `json:"scopes"`
+	UserID              flexID          `json:"user_id"`
+	Error               *TokenInfoError `json:"error"`
+	GranularScopes      []struct {
+		Scope     string   `json:"scope"`
+		TargetIDs []flexID `json:"target_ids"`
+	} `json:"granular_scopes"`
+}
+
+func (raw *tokenInfoJSON) tokenInfo() TokenInfo {
+	t := TokenInfo{
 		AppID: string(raw.AppID), Type: raw.Type, Application: raw.Application, IsValid: raw.IsValid,
 		IssuedAt: unixOrZero(raw.IssuedAt), ExpiresAt: unixOrZero(raw.ExpiresAt),
 		DataAccessExpiresAt: unixOrZero(raw.DataAccessExpiresAt),
 		Scopes:              raw.Scopes, UserID: string(raw.UserID), Error: raw.Error,
 	}
-	for _, g := range raw.GranularScopes {
-		gs := GranularScope{Scope: g.Scope}
-		for _, id := range g.TargetIDs {
-			gs.TargetIDs = append(gs.TargetIDs, string(id))
-		}
-		t.GranularScopes = append(t.GranularScopes, gs)
+	if len(raw.GranularScopes) > 0 {
+		t.GranularScopes = make([]GranularScope, len(raw.GranularScopes))
 	}
-	return nil
+	for i, g := range raw.GranularScopes {
+		gs := GranularScope{Scope: g.Scope}
+		if len(g.TargetIDs) > 0 {
+			gs.TargetIDs = make([]string, len(g.TargetIDs))
+		}
+		for j, id := range g.TargetIDs {
+			gs.TargetIDs[j] = string(id)
+		}
+		t.GranularScopes[i] = gs
+	}
+	return t
 }
 
 func unixOrZero(s int64) time.Time {
@@ -267,12 +276,6 @@ func (f *flexID) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// debugTokenQuery is the query of GET /debug_token.
-type debugTokenQuery struct {
-	InputToken  string `url:"input_token"`
-	AccessToken string `url:"access_token"`
-}
-
 // DebugToken asks Graph what token is: for which app, valid or not, with
 // which permissions and on which objects. It authenticates with the app
 // access token {app-id}|{app-secret}.
@@ -286,13 +289,13 @@ func (c *Client) DebugToken(ctx context.Context, token Secret) (*TokenInfo, erro
 		return nil, ErrNoMetaApp
 	}
 	var out struct {
-		Data *TokenInfo `json:"data"`
+		Data *tokenInfoJSON `json:"data"`
 	}
 	err := c.do(ctx, &apiRequest{
 		provider: ProviderGraph,
 		method:   http.MethodGet,
 		path:     "debug_token",
-		query:    debugTokenQuery{InputToken: token.Reveal(), AccessToken: c.appID + "|" + c.appSecret.Reveal()},
+		query:    queryPairs{"input_token", token.Reveal(), "access_token", c.appID + "|" + c.appSecret.Reveal()},
 	}, &out)
 	if err != nil {
 		return nil, err
@@ -300,7 +303,8 @@ func (c *Client) DebugToken(ctx context.Context, token Secret) (*TokenInfo, erro
 	if out.Data == nil {
 		return nil, &DecodeError{Provider: ProviderGraph, StatusCode: http.StatusOK, Err: jsonFieldMissing("data")}
 	}
-	return out.Data, nil
+	info := out.Data.tokenInfo()
+	return &info, nil
 }
 
 // SubscribeApp subscribes the app whose token is used to the WABA's webhooks,

@@ -155,19 +155,29 @@ func (c *Client) Onboard(ctx context.Context, s SignupSession) (*OnboardingResul
 	resp, err := c.EmbeddedSignup(ctx, EmbeddedSignupRequest{
 		WABAID: res.WABAID, BusinessID: res.BusinessID, PhoneNumberID: res.PhoneNumberID, ClientRef: s.ClientRef,
 	})
-	var bad *BadRequestError
 	switch {
 	case err == nil:
 		res.APIID, res.Message = resp.APIID, resp.Message
-	case errors.Is(err, ErrWABAAlreadyOnboarded) && errors.As(err, &bad):
-		// Safe to call success: step 3 or 4 established that the token
-		// grants this WABA, so this is not someone else's account.
-		res.AlreadyOnboarded = true
-		res.APIID, res.Message = bad.RequestID, bad.Message
+	case alreadyOnboarded(err, res):
 	default:
 		return nil, &OnboardingError{Step: StepEmbeddedSignup, Err: err}
 	}
 	return res, nil
+}
+
+// alreadyOnboarded records Plivo's "already registered" answer in res as a
+// success. Safe to call success: step 3 or 4 established that the token
+// grants this WABA, so this is not someone else's account. (Kept out of
+// Onboard so that the errors.As target is not a heap allocation on every
+// onboarding.)
+func alreadyOnboarded(err error, res *OnboardingResult) bool {
+	var bad *BadRequestError
+	if !errors.Is(err, ErrWABAAlreadyOnboarded) || !errors.As(err, &bad) {
+		return false
+	}
+	res.AlreadyOnboarded = true
+	res.APIID, res.Message = bad.RequestID, bad.Message
+	return true
 }
 
 // checkToken refuses a token that is invalid, not ours, or short of the

@@ -13,8 +13,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
-	"github.com/google/go-querystring/query"
 	"github.com/hashicorp/go-retryablehttp"
 )
 
@@ -40,7 +40,8 @@ type apiRequest struct {
 	// path is relative to https://api.plivo.com/v1/Account/{auth_id}/ or to
 	// https://graph.facebook.com/{version}/.
 	path string
-	// query is a struct with go-querystring `url` tags, or url.Values.
+	// query is a struct with go-querystring `url` tags, url.Values or
+	// queryPairs.
 	query any
 	// body is encoded as JSON unless nil.
 	body any
@@ -68,8 +69,8 @@ type apiRequest struct {
 // do sends r through the retry policy and decodes a 2xx JSON body into out
 // (skipped when out is nil). Any other outcome is a typed error.
 func (c *Client) do(ctx context.Context, r *apiRequest, out any) error {
-	st := &attemptState{provider: r.provider, safe: r.safeToRetry || r.method == http.MethodGet || r.method == http.MethodDelete}
-	req, err := c.newRequest(context.WithValue(ctx, attemptStateKey{}, st), r)
+	st := &attemptState{Context: ctx, provider: r.provider, safe: r.safeToRetry || r.method == http.MethodGet || r.method == http.MethodDelete}
+	req, err := c.newRequest(st, r)
 	if err != nil {
 		return err
 	}
@@ -80,8 +81,14 @@ func (c *Client) do(ctx context.Context, r *apiRequest, out any) error {
 		if resp.StatusCode < 200 || resp.StatusCode > 299 {
 			return nil
 		}
-		st.body, st.bodyErr = readLimited(resp.Body, maxResponseBytes)
-		drainAndClose(resp.Body)
+		st.consumed = true
+		var atEOF bool
+		st.body, atEOF, st.bodyErr = readBody(resp, maxResponseBytes)
+		if atEOF {
+			_ = resp.Body.Close()
+		} else {
+			drainAndClose(resp.Body)
+		}
 		if st.bodyErr != nil && !st.bodyTooLarge(st.body) {
 			return st.bodyErr
 		}
@@ -97,7 +104,10 @@ func (c *Client) do(ctx context.Context, r *apiRequest, out any) error {
 		}
 		return &RequestError{Method: r.method, URL: redactURL(req.URL), Attempts: st.attempts, Err: redactTransportError(err)}
 	}
-	defer drainAndClose(resp.Body)
+	if !st.consumed {
+		// The response handler reads and closes only 2xx bodies.
+		defer drainAndClose(resp.Body)
+	}
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		body, _ := readLimited(resp.Body, maxErrorBytes)
@@ -120,23 +130,22 @@ func (c *Client) newRequest(ctx context.Context, r *apiRequest) (*retryablehttp.
 	if err != nil {
 		return nil, err
 	}
-	q, err := encodeQuery(r.query)
-	if err != nil {
-		return nil, err
-	}
 	if r.needsToken && r.token.IsZero() {
 		if c.token.IsZero() {
 			return nil, ErrNoAccessToken
 		}
 		r.token = c.token
 	}
+	var proof string
 	if !r.token.IsZero() && !c.noProof {
 		if c.appSecret.IsZero() {
 			return nil, fmt.Errorf("%w (needed for appsecret_proof; or use WithoutAppSecretProof)", ErrNoMetaApp)
 		}
-		q.Set("appsecret_proof", appSecretProof(c.appSecret, r.token))
+		proof = appSecretProof(c.appSecret, r.token)
 	}
-	u.RawQuery = q.Encode()
+	if u.RawQuery, err = encodeQuery(r.query, proof); err != nil {
+		return nil, err
+	}
 
 	var body []byte
 	contentType := r.contentType
@@ -144,13 +153,10 @@ func (c *Client) newRequest(ctx context.Context, r *apiRequest) (*retryablehttp.
 	case r.rawBody != nil:
 		body = r.rawBody
 	case r.body != nil:
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(r.body); err != nil {
+		var err error
+		if body, err = encodeJSONBody(r.body); err != nil {
 			return nil, fmt.Errorf("wabsp: encoding request body: %w", err)
 		}
-		body = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 		contentType = "application/json"
 	}
 
@@ -158,29 +164,77 @@ func (c *Client) newRequest(ctx context.Context, r *apiRequest) (*retryablehttp.
 	if body != nil {
 		reqBody = body
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, u.String(), reqBody)
+	// The URL is set as built rather than rendered and parsed again by
+	// http.NewRequest: the round trip cost about 5 allocations a call.
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, "", reqBody)
 	if err != nil {
 		return nil, fmt.Errorf("wabsp: building %s request: %w", r.method, err)
 	}
+	req.URL, req.Host = u, u.Host
 	for k, vs := range r.header {
 		req.Header[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
 	}
-	req.Header.Set("User-Agent", c.userAgent)
-	req.Header.Set("Accept", "application/json")
+	// The fixed headers share one backing array (as http.Header.Clone
+	// does), each slice capped so that an Add cannot write into the next.
+	vals := make([]string, 0, 4)
+	vals = setShared(req.Header, vals, "User-Agent", c.userAgent)
+	vals = setShared(req.Header, vals, "Accept", "application/json")
 	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+		vals = setShared(req.Header, vals, "Content-Type", contentType)
 	}
 	switch {
 	case r.provider == ProviderPlivo:
-		req.SetBasicAuth(c.authID, c.authToken.Reveal())
+		setShared(req.Header, vals, "Authorization", c.plivoAuth.Reveal())
 	case !r.token.IsZero():
 		scheme := r.authScheme
 		if scheme == "" {
 			scheme = "Bearer"
 		}
-		req.Header.Set("Authorization", scheme+" "+r.token.Reveal())
+		setShared(req.Header, vals, "Authorization", scheme+" "+r.token.Reveal())
 	}
 	return req, nil
+}
+
+// jsonBuffer is a reusable encoder and its buffer: pooled, a JSON body costs
+// one allocation (its copy) instead of a buffer, its growth and an encoder.
+type jsonBuffer struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var jsonBuffers = sync.Pool{New: func() any {
+	b := new(jsonBuffer)
+	b.enc = json.NewEncoder(&b.buf)
+	b.enc.SetEscapeHTML(false)
+	return b
+}}
+
+// maxPooledJSONBuffer keeps a rare large body from pinning its buffer.
+const maxPooledJSONBuffer = 64 << 10
+
+// encodeJSONBody renders v as JSON without HTML escaping and without the
+// encoder's trailing newline, in a slice of its own (retries resend it).
+func encodeJSONBody(v any) ([]byte, error) {
+	b := jsonBuffers.Get().(*jsonBuffer)
+	if err := b.enc.Encode(v); err != nil {
+		// An Encoder that failed keeps failing: not returned to the pool.
+		return nil, err
+	}
+	body := bytes.Clone(bytes.TrimSuffix(b.buf.Bytes(), []byte("\n")))
+	if b.buf.Cap() <= maxPooledJSONBuffer {
+		b.buf.Reset()
+		jsonBuffers.Put(b)
+	}
+	return body, nil
+}
+
+// setShared sets h[key] (key already canonical) to value, stored in vals'
+// backing array; it returns vals extended by value.
+func setShared(h http.Header, vals []string, key, value string) []string {
+	vals = append(vals, value)
+	n := len(vals)
+	h[key] = vals[n-1 : n : n]
+	return vals
 }
 
 // endpoint resolves r.path against the provider's versioned base URL.
@@ -195,35 +249,17 @@ func (c *Client) endpoint(r *apiRequest) (*url.URL, error) {
 		if c.authID == "" || c.authToken.IsZero() {
 			return nil, ErrNoPlivoCredentials
 		}
-		base, prefix = c.plivoBase, "/v1/Account/"+url.PathEscape(c.authID)+"/"
+		base, prefix = c.plivoBase, c.plivoPrefix
 	case ProviderGraph:
-		base, prefix = c.graphBase, "/"+c.graphVersion+"/"
+		base, prefix = c.graphBase, c.graphPrefix
 	default:
 		return nil, fmt.Errorf("wabsp: unknown provider %q", r.provider)
 	}
 	u := *base
-	u.Path = base.Path + prefix + strings.TrimPrefix(r.path, "/")
+	// As http.NewRequest does: "host:" with an empty port is "host".
+	u.Host = strings.TrimSuffix(u.Host, ":")
+	u.Path = prefix + strings.TrimPrefix(r.path, "/")
 	return &u, nil
-}
-
-// encodeQuery accepts nil, url.Values or a struct with go-querystring tags.
-func encodeQuery(v any) (url.Values, error) {
-	switch q := v.(type) {
-	case nil:
-		return url.Values{}, nil
-	case url.Values:
-		cp := make(url.Values, len(q))
-		for k, vs := range q {
-			cp[k] = append([]string(nil), vs...)
-		}
-		return cp, nil
-	default:
-		vals, err := query.Values(v)
-		if err != nil {
-			return nil, fmt.Errorf("wabsp: encoding query: %w", err)
-		}
-		return vals, nil
-	}
 }
 
 // appSecretProof is the hex HMAC-SHA256 of the access token keyed with the
@@ -245,6 +281,40 @@ func readLimited(r io.Reader, limit int64) ([]byte, error) {
 		return body[:limit], fmt.Errorf("response body exceeds %d bytes", limit)
 	}
 	return body, nil
+}
+
+// readBody reads resp's body as readLimited does, into one right-sized
+// buffer when the length is announced. atEOF reports that the body was read
+// to its end, so the connection can go back to the pool without a drain.
+func readBody(resp *http.Response, limit int64) (body []byte, atEOF bool, err error) {
+	n := resp.ContentLength
+	if n < 0 || n > limit {
+		body, err = readLimited(resp.Body, limit)
+		return body, err == nil, err
+	}
+	// One byte more than announced, to see EOF without growing.
+	buf := make([]byte, n+1)
+	m := 0
+	for m < len(buf) {
+		k, rerr := resp.Body.Read(buf[m:])
+		m += k
+		if rerr == io.EOF {
+			return buf[:m], true, nil
+		}
+		if rerr != nil {
+			return buf[:m], false, fmt.Errorf("reading response body: %w", rerr)
+		}
+	}
+	// Longer than announced: read on, one byte past the limit at most.
+	more, err := io.ReadAll(io.LimitReader(resp.Body, limit+1-int64(m)))
+	body = append(buf, more...)
+	if err != nil {
+		return body, false, fmt.Errorf("reading response body: %w", err)
+	}
+	if int64(len(body)) > limit {
+		return body[:limit], false, fmt.Errorf("response body exceeds %d bytes", limit)
+	}
+	return body, true, nil
 }
 
 // drainAndClose reads what is left of a body (up to a bound) so the

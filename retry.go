@@ -19,8 +19,10 @@ import (
 
 // attemptState travels in the request context through go-retryablehttp, so
 // its hooks know what kind of call they are deciding for and can count the
-// attempts made.
+// attempts made. It is itself that context (the caller's, answering Value
+// for attemptStateKey), which saves context.WithValue an allocation a call.
 type attemptState struct {
+	context.Context
 	provider Provider
 	safe     bool
 	attempts int
@@ -28,9 +30,11 @@ type attemptState struct {
 	// the request (429 or a Graph throttling code), so backoff can honour
 	// Retry-After.
 	refused atomic.Bool
-	// body and bodyErr hold the 2xx body read by the response handler.
-	body    []byte
-	bodyErr error
+	// body and bodyErr hold the 2xx body read by the response handler,
+	// which sets consumed when it has read and closed the body.
+	body     []byte
+	bodyErr  error
+	consumed bool
 }
 
 // bodyTooLarge tells an over-limit body, which a retry would not fix, from a
@@ -38,6 +42,15 @@ type attemptState struct {
 func (st *attemptState) bodyTooLarge(body []byte) bool { return int64(len(body)) >= maxResponseBytes }
 
 type attemptStateKey struct{}
+
+// Value returns st for attemptStateKey and defers to the caller's context
+// for any other key.
+func (st *attemptState) Value(key any) any {
+	if _, ok := key.(attemptStateKey); ok {
+		return st
+	}
+	return st.Context.Value(key)
+}
 
 func stateFrom(ctx context.Context) *attemptState {
 	st, _ := ctx.Value(attemptStateKey{}).(*attemptState)
