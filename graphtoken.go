@@ -23,6 +23,14 @@ type ExchangeCodeRequest struct {
 	RedirectURI string
 }
 
+// codeExchangeQuery is the query of GET /oauth/access_token.
+type codeExchangeQuery struct {
+	ClientID     string `url:"client_id"`
+	ClientSecret string `url:"client_secret"`
+	Code         string `url:"code"`
+	RedirectURI  string `url:"redirect_uri,omitempty"`
+}
+
 // AccessToken is what Graph returns for an exchanged code: for Embedded
 // Signup, a business integration system user token for the customer's assets.
 type AccessToken struct {
@@ -70,16 +78,15 @@ func (c *Client) ExchangeCode(ctx context.Context, req ExchangeCodeRequest) (*Ac
 	if c.appID == "" || c.appSecret.IsZero() {
 		return nil, ErrNoMetaApp
 	}
-	q := queryPairs{"client_id", c.appID, "client_secret", c.appSecret.Reveal(), "code", req.Code.Reveal()}
-	if req.RedirectURI != "" {
-		q = append(q, "redirect_uri", req.RedirectURI)
-	}
 	var tok AccessToken
 	err := c.do(ctx, &apiRequest{
 		provider: ProviderGraph,
 		method:   http.MethodGet,
 		path:     "oauth/access_token",
-		query:    q,
+		query: codeExchangeQuery{
+			ClientID: c.appID, ClientSecret: c.appSecret.Reveal(),
+			Code: req.Code.Reveal(), RedirectURI: req.RedirectURI,
+		},
 	}, &tok)
 	if err != nil {
 		return nil, err
@@ -276,6 +283,12 @@ func (f *flexID) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// debugTokenQuery is the query of GET /debug_token.
+type debugTokenQuery struct {
+	InputToken  string `url:"input_token"`
+	AccessToken string `url:"access_token"`
+}
+
 // DebugToken asks Graph what token is: for which app, valid or not, with
 // which permissions and on which objects. It authenticates with the app
 // access token {app-id}|{app-secret}.
@@ -295,7 +308,7 @@ func (c *Client) DebugToken(ctx context.Context, token Secret) (*TokenInfo, erro
 		provider: ProviderGraph,
 		method:   http.MethodGet,
 		path:     "debug_token",
-		query:    queryPairs{"input_token", token.Reveal(), "access_token", c.appID + "|" + c.appSecret.Reveal()},
+		query:    debugTokenQuery{InputToken: token.Reveal(), AccessToken: c.appID + "|" + c.appSecret.Reveal()},
 	}, &out)
 	if err != nil {
 		return nil, err

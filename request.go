@@ -40,8 +40,7 @@ type apiRequest struct {
 	// path is relative to https://api.plivo.com/v1/Account/{auth_id}/ or to
 	// https://graph.facebook.com/{version}/.
 	path string
-	// query is a struct with go-querystring `url` tags, url.Values or
-	// queryPairs.
+	// query is a struct with go-querystring `url` tags, or url.Values.
 	query any
 	// body is encoded as JSON unless nil.
 	body any

@@ -10,15 +10,9 @@ import (
 	"github.com/google/go-querystring/query"
 )
 
-// queryPairs is a query given as key, value, key, value...: the calls made
-// on every onboarding (code exchange, debug_token) use it instead of a
-// go-querystring struct, whose reflection cost about 11 allocations and
-// 2 µs a call. Keys are distinct; an empty value is sent as key=.
-type queryPairs []string
-
 type queryParam struct{ key, value string }
 
-// encodeQuery renders v (nil, queryPairs, url.Values or a struct with
+// encodeQuery renders v (nil, url.Values or a struct with
 // go-querystring tags) as a raw query, with appsecret_proof set to proof
 // when proof is not empty. The output is what url.Values.Encode gives for
 // the same values: keys sorted, a key's values in order. It is built in one
@@ -28,13 +22,6 @@ func encodeQuery(v any, proof string) (string, error) {
 	params := stack[:0]
 	switch q := v.(type) {
 	case nil:
-	case queryPairs:
-		if len(q)%2 != 0 {
-			return "", fmt.Errorf("wabsp: encoding query: odd number of query pairs")
-		}
-		for i := 0; i < len(q); i += 2 {
-			params = append(params, queryParam{q[i], q[i+1]})
-		}
 	case url.Values:
 		params = appendValues(params, q)
 	default:

@@ -22,11 +22,6 @@ func oldEncodeQuery(t *testing.T, v any, proof string) string {
 		for k, vs := range q {
 			vals[k] = append([]string(nil), vs...)
 		}
-	case queryPairs:
-		vals = url.Values{}
-		for i := 0; i < len(q); i += 2 {
-			vals.Add(q[i], q[i+1])
-		}
 	default:
 		var err error
 		vals, err = query.Values(v)
@@ -50,8 +45,8 @@ func TestEncodeQueryMatchesURLValuesEncode(t *testing.T) {
 		query any
 	}{
 		{"no query", nil},
-		{"pairs out of order, with characters to escape", queryPairs{"input_token", "EAAB/x+y z", "access_token", "123|s&cr=t"}},
-		{"pairs with an empty value", queryPairs{"code", "AQB", "client_id", "1", "redirect_uri", ""}},
+		{"credentials with characters to escape", debugTokenQuery{InputToken: "EAAB/x+y z", AccessToken: "123|s&cr=t"}},
+		{"an omitted empty value", codeExchangeQuery{Code: "AQB", ClientID: "1"}},
 		{"values with several values for a key", url.Values{"b": {"2", "1"}, "a": {"x y"}, "c": {"ü"}}},
 		{"values carrying their own appsecret_proof", url.Values{"appsecret_proof": {"stale"}, "z": {"1"}}},
 		{"a go-querystring struct", fields{Fields: []string{"id", "name"}, Limit: 2, After: "QVFI=="}},
@@ -65,10 +60,4 @@ func TestEncodeQueryMatchesURLValuesEncode(t *testing.T) {
 			assert.Equal(t, oldEncodeQuery(t, tc.query, proof), got, "%s, proof %q", tc.name, proof)
 		}
 	}
-}
-
-func TestEncodeQueryRefusesOddPairs(t *testing.T) {
-	t.Parallel()
-	_, err := encodeQuery(queryPairs{"a"}, "")
-	assert.Error(t, err)
 }
