@@ -3,6 +3,7 @@ package wabsp_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -283,4 +284,49 @@ func TestConcurrentCallsStayWithinThePool(t *testing.T) {
 	assert.Zero(t, failed.Load())
 	assert.Equal(t, int64(200), rs.calls.Load())
 	assert.LessOrEqual(t, rs.conns.Load(), int64(wabsp.MaxConnsPerHost), "never more connections than the documented pool")
+}
+
+func TestABodyCutThenA500StormEndsInAServerErrorWithEveryBodyClosed(t *testing.T) {
+	t.Parallel()
+	rs := newRealServer(t, func(n int64, w http.ResponseWriter, r *http.Request) {
+		if n == 1 {
+			cut(w, signupOK)
+			return
+		}
+		answer(500, `{"api_id":"s","error":"An internal error occurred. Please try again later."}`)(n, w, r)
+	})
+	bodies := &closeCounter{rt: http.DefaultTransport.(*http.Transport).Clone()}
+	c := clientFor(t, rs, wabsp.WithTransport(bodies))
+	_, err := c.EmbeddedSignup(context.Background(), signupRequest)
+	var se *wabsp.ServerError
+	require.ErrorAs(t, err, &se, "the last attempt's answer decides, not the first attempt's cut body")
+	assert.Equal(t, fastRetries.MaxAttempts, se.Attempts)
+	assert.Equal(t, int64(fastRetries.MaxAttempts), bodies.opened.Load())
+	assert.Equal(t, bodies.opened.Load(), bodies.closed.Load(), "every response body closed, so no connection is held")
+}
+
+// closeCounter counts the response bodies it hands out and those closed.
+type closeCounter struct {
+	rt             http.RoundTripper
+	opened, closed atomic.Int64
+}
+
+func (cc *closeCounter) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := cc.rt.RoundTrip(r)
+	if resp != nil {
+		cc.opened.Add(1)
+		resp.Body = &countedBody{ReadCloser: resp.Body, closed: &cc.closed}
+	}
+	return resp, err
+}
+
+type countedBody struct {
+	io.ReadCloser
+	closed *atomic.Int64
+	once   sync.Once
+}
+
+func (b *countedBody) Close() error {
+	b.once.Do(func() { b.closed.Add(1) })
+	return b.ReadCloser.Close()
 }

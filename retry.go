@@ -77,6 +77,9 @@ func (c *Client) newRetryClient(hc *http.Client) *retryablehttp.Client {
 		RequestLogHook: func(_ retryablehttp.Logger, req *http.Request, retry int) {
 			st := stateFrom(req.Context())
 			st.attempts = retry + 1
+			// What an earlier attempt's response handler read belongs to
+			// that attempt's response, not to this one's.
+			st.body, st.bodyErr, st.consumed = nil, nil, false
 			if c.logger != nil {
 				c.logger.LogAttrs(req.Context(), slog.LevelDebug, "wabsp: sending request",
 					slog.String("method", req.Method), slog.String("url", redactURL(req.URL)), slog.Int("attempt", st.attempts))
