@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/wabsp/wabsp"
@@ -35,4 +36,18 @@ func newMockedClient(t *testing.T, opts ...wabsp.Option) (*wabsp.Client, *httpmo
 	c, err := wabsp.NewClient(append(base, opts...)...)
 	require.NoError(t, err)
 	return c, mt
+}
+
+// fieldsOf returns the field path of each problem in err, which must be a
+// *ValidationError, in order; every problem must say what is wrong.
+func fieldsOf(t *testing.T, err error) []string {
+	t.Helper()
+	var verr *wabsp.ValidationError
+	require.ErrorAs(t, err, &verr)
+	got := make([]string, 0, len(verr.Fields))
+	for _, f := range verr.Fields {
+		got = append(got, f.Field)
+		assert.NotEmpty(t, f.Message, "%s has no message", f.Field)
+	}
+	return got
 }
