@@ -65,16 +65,11 @@ func (c *Client) EmbeddedSignup(ctx context.Context, req EmbeddedSignupRequest) 
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	var out EmbeddedSignupResponse
-	err := c.do(ctx, &apiRequest{
+	return call[EmbeddedSignupResponse](ctx, c, &apiRequest{
 		provider:    ProviderPlivo,
 		method:      http.MethodPost,
 		path:        "WhatsApp/EmbeddedSignup/",
 		body:        req,
 		safeToRetry: true,
-	}, &out)
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
+	})
 }

@@ -282,18 +282,13 @@ func (c *Client) GetPhoneNumber(ctx context.Context, phoneNumberID string, field
 	if len(fields) == 0 {
 		fields = c.PhoneNumberFields()
 	}
-	var out PhoneNumber
-	err := c.do(ctx, &apiRequest{
+	return call[PhoneNumber](ctx, c, &apiRequest{
 		provider:   ProviderGraph,
 		method:     http.MethodGet,
 		path:       phoneNumberID,
 		query:      fieldsQuery{Fields: fields},
 		needsToken: true,
-	}, &out)
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
+	})
 }
 
 type verifyCodeQuery struct {

@@ -124,6 +124,16 @@ func (c *Client) do(ctx context.Context, r *apiRequest, out any) error {
 	return nil
 }
 
+// call sends r and returns its decoded 2xx body: the whole of most
+// endpoints once their input is validated.
+func call[T any](ctx context.Context, c *Client, r *apiRequest) (*T, error) {
+	var out T
+	if err := c.do(ctx, r, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 func (c *Client) newRequest(ctx context.Context, r *apiRequest) (*retryablehttp.Request, error) {
 	u, err := c.endpoint(r)
 	if err != nil {

@@ -40,18 +40,13 @@ func (c *Client) SubmitTemplate(ctx context.Context, wabaID string, req Template
 	if err := v.err("SubmitTemplate"); err != nil {
 		return nil, err
 	}
-	var out SubmitTemplateResponse
-	err := c.do(ctx, &apiRequest{
+	return call[SubmitTemplateResponse](ctx, c, &apiRequest{
 		provider:   ProviderGraph,
 		method:     http.MethodPost,
 		path:       wabaID + "/message_templates",
 		body:       req,
 		needsToken: true,
-	}, &out)
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
+	})
 }
 
 // ListTemplatesOptions filters and shapes a template listing. The zero value
@@ -161,18 +156,13 @@ func (c *Client) GetTemplate(ctx context.Context, templateID string) (*Template,
 	if err := v.err("GetTemplate"); err != nil {
 		return nil, err
 	}
-	var out Template
-	err := c.do(ctx, &apiRequest{
+	return call[Template](ctx, c, &apiRequest{
 		provider:   ProviderGraph,
 		method:     http.MethodGet,
 		path:       templateID,
 		query:      url.Values{"fields": {strings.Join(templateFields, ",")}},
 		needsToken: true,
-	}, &out)
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
+	})
 }
 
 // FindTemplate returns the WABA's template with exactly this name and
@@ -280,18 +270,13 @@ func (c *Client) EditTemplate(ctx context.Context, templateID string, req EditTe
 	if err := v.err("EditTemplate"); err != nil {
 		return nil, err
 	}
-	var out TemplateEditResponse
-	err := c.do(ctx, &apiRequest{
+	return call[TemplateEditResponse](ctx, c, &apiRequest{
 		provider:   ProviderGraph,
 		method:     http.MethodPost,
 		path:       templateID,
 		body:       req,
 		needsToken: true,
-	}, &out)
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
+	})
 }
 
 // DeleteTemplateRequest names what to delete: every language of a template
@@ -320,16 +305,11 @@ func (c *Client) DeleteTemplate(ctx context.Context, wabaID string, req DeleteTe
 	if err := v.err("DeleteTemplate"); err != nil {
 		return nil, err
 	}
-	var out TemplateEditResponse
-	err := c.do(ctx, &apiRequest{
+	return call[TemplateEditResponse](ctx, c, &apiRequest{
 		provider:   ProviderGraph,
 		method:     http.MethodDelete,
 		path:       wabaID + "/message_templates",
 		query:      req,
 		needsToken: true,
-	}, &out)
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
+	})
 }
