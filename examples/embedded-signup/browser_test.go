@@ -72,54 +72,44 @@ func TestConnectWhatsAppPageInABrowser(t *testing.T) {
 		tab.assertNoScriptErrors(t)
 	})
 
-	t.Run("a customer who cancels sees why and nothing is onboarded", func(t *testing.T) {
-		sb, pg := servePage(t)
-		tab := openTab(t, browser, "cancel")
+	// Meta's dialog can end without a code: the customer cancels, or Meta
+	// reports an error. Either way the page says why and nothing is sent.
+	for _, tc := range []struct {
+		name, outcome string
+		check         func(t *testing.T, text string)
+	}{
+		{"a customer who cancels sees why and nothing is onboarded", "cancel", func(t *testing.T, text string) {
+			assert.Contains(t, text, "Signup was cancelled at step PHONE_NUMBER_SETUP")
+			assert.Contains(t, text, "Nothing was connected")
+		}},
+		{"a customer whom Meta reports an error for sees Meta's message and nothing is onboarded", "error", func(t *testing.T, text string) {
+			assert.Equal(t, "Meta reported an error: The phone number is already in use on WhatsApp. Nothing was connected.", text)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sb, pg := servePage(t)
+			tab := openTab(t, browser, tc.outcome)
 
-		var text string
-		require.NoError(t, chromedp.Run(tab.ctx,
-			chromedp.Navigate(pg.url),
-			chromedp.WaitEnabled("#connect", chromedp.ByQuery),
-			chromedp.Evaluate(`window.WABSP_SANDBOX_OUTCOME = "cancel"`, nil),
-			watchLogin(),
-			chromedp.Click("#connect", chromedp.ByQuery),
-			chromedp.WaitVisible("#status.failure", chromedp.ByQuery),
-			loginReturned(),
-			chromedp.Text("#status", &text, chromedp.ByQuery),
-		), tab.diagnostics())
-		tab.screenshot(t)
+			var text string
+			require.NoError(t, chromedp.Run(tab.ctx,
+				chromedp.Navigate(pg.url),
+				chromedp.WaitEnabled("#connect", chromedp.ByQuery),
+				chromedp.Evaluate(`window.WABSP_SANDBOX_OUTCOME = "`+tc.outcome+`"`, nil),
+				watchLogin(),
+				chromedp.Click("#connect", chromedp.ByQuery),
+				chromedp.WaitVisible("#status.failure", chromedp.ByQuery),
+				loginReturned(),
+				chromedp.Text("#status", &text, chromedp.ByQuery),
+			), tab.diagnostics())
+			tab.screenshot(t)
 
-		assert.Contains(t, text, "Signup was cancelled at step PHONE_NUMBER_SETUP")
-		assert.Contains(t, text, "Nothing was connected")
-		assert.Zero(t, sb.CallCount(http.MethodPost, embeddedSignupPath), "Plivo's Embedded Signup must not be called")
-		assert.Zero(t, pg.apiCalls.Load(), "the page must not post to the backend")
-		assertButtonEnabled(t, tab)
-		tab.assertNoScriptErrors(t)
-	})
-
-	t.Run("a customer whom Meta reports an error for sees Meta's message and nothing is onboarded", func(t *testing.T) {
-		sb, pg := servePage(t)
-		tab := openTab(t, browser, "error")
-
-		var text string
-		require.NoError(t, chromedp.Run(tab.ctx,
-			chromedp.Navigate(pg.url),
-			chromedp.WaitEnabled("#connect", chromedp.ByQuery),
-			chromedp.Evaluate(`window.WABSP_SANDBOX_OUTCOME = "error"`, nil),
-			watchLogin(),
-			chromedp.Click("#connect", chromedp.ByQuery),
-			chromedp.WaitVisible("#status.failure", chromedp.ByQuery),
-			loginReturned(),
-			chromedp.Text("#status", &text, chromedp.ByQuery),
-		), tab.diagnostics())
-		tab.screenshot(t)
-
-		assert.Equal(t, "Meta reported an error: The phone number is already in use on WhatsApp. Nothing was connected.", text)
-		assert.Zero(t, sb.CallCount(http.MethodPost, embeddedSignupPath), "Plivo's Embedded Signup must not be called")
-		assert.Zero(t, pg.apiCalls.Load(), "the page must not post to the backend")
-		assertButtonEnabled(t, tab)
-		tab.assertNoScriptErrors(t)
-	})
+			tc.check(t, text)
+			assert.Zero(t, sb.CallCount(http.MethodPost, embeddedSignupPath), "Plivo's Embedded Signup must not be called")
+			assert.Zero(t, pg.apiCalls.Load(), "the page must not post to the backend")
+			assertButtonEnabled(t, tab)
+			tab.assertNoScriptErrors(t)
+		})
+	}
 
 	t.Run("a customer who cancelled can start again and finish", func(t *testing.T) {
 		sb, pg := servePage(t)
