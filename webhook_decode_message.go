@@ -39,6 +39,7 @@ func (r *jsonReader) decodeMessage(m *Message) {
 		case "location":
 			m.Location = r.decodeLocation()
 		case "contacts":
+			m.Contacts = nil
 			for arr := r.array(); arr.next(); {
 				m.Contacts = append(m.Contacts, SharedContact{})
 				r.decodeSharedContact(&m.Contacts[len(m.Contacts)-1])
@@ -80,7 +81,7 @@ func (r *jsonReader) decodeMessage(m *Message) {
 		case "referral":
 			m.Referral = r.decodeReferral()
 		case "errors":
-			m.Errors = r.decodeErrors(m.Errors)
+			m.Errors = r.decodeErrors()
 		default:
 			// Unknown message types put their body under the type's name:
 			// it lands here, raw, next to the typed Type.
@@ -297,6 +298,7 @@ func (r *jsonReader) decodeOrder() *Order {
 		case "text":
 			o.Text = r.str()
 		case "product_items":
+			o.ProductItems = nil
 			for arr := r.array(); arr.next(); {
 				o.ProductItems = append(o.ProductItems, OrderItem{})
 				p := &o.ProductItems[len(o.ProductItems)-1]

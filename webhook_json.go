@@ -602,7 +602,10 @@ func (r *jsonReader) float() float64 {
 	}
 	f, err := strconv.ParseFloat(string(b), 64)
 	if err != nil {
+		// Out of range ("1e999") parses as ±Inf, which json.Marshal refuses:
+		// keep the raw value instead.
 		r.hasOdd, r.oddStart, r.oddEnd = true, start, r.pos
+		return 0
 	}
 	return f
 }
@@ -624,6 +627,13 @@ func (r *jsonReader) boolean() bool {
 	return false
 }
 
+// The Unix seconds of 0001-01-01 and 9999-12-31T23:59:59 UTC: the times
+// encoding/json can write.
+const (
+	minMarshalableUnix = -62135596800
+	maxMarshalableUnix = 253402300799
+)
+
 // time reads Unix seconds given as a string or a number (Meta uses both),
 // or an RFC 3339 string, as UTC.
 func (r *jsonReader) time() time.Time {
@@ -633,11 +643,16 @@ func (r *jsonReader) time() time.Time {
 	if !ok || len(b) == 0 {
 		return time.Time{}
 	}
-	if n, ok := parseInt(b); ok {
+	if n, ok := parseInt(b); ok && n >= minMarshalableUnix && n <= maxMarshalableUnix {
 		return time.Unix(n, 0).UTC()
 	}
+	// A time that json.Marshal would refuse (a year past 9999, an offset
+	// beyond 24 hours) stays zero with its raw value in Extra: a callback
+	// that queues the decoded event as JSON must never fail on it.
 	if t, err := time.Parse(time.RFC3339, string(b)); err == nil {
-		return t
+		if _, err := t.MarshalText(); err == nil {
+			return t
+		}
 	}
 	r.hasOdd, r.oddStart, r.oddEnd = true, start, r.pos
 	return time.Time{}

@@ -316,22 +316,25 @@ func (r *jsonReader) decodeMessagesValue(v *MessagesValue) {
 		case "metadata":
 			r.decodeMetadata(&v.Metadata)
 		case "contacts":
+			v.Contacts = nil
 			for arr := r.array(); arr.next(); {
 				v.Contacts = append(v.Contacts, WebhookContact{})
 				r.decodeContact(&v.Contacts[len(v.Contacts)-1])
 			}
 		case "messages":
+			v.Messages = nil
 			for arr := r.array(); arr.next(); {
 				v.Messages = append(v.Messages, Message{})
 				r.decodeMessage(&v.Messages[len(v.Messages)-1])
 			}
 		case "statuses":
+			v.Statuses = nil
 			for arr := r.array(); arr.next(); {
 				v.Statuses = append(v.Statuses, Status{})
 				r.decodeStatus(&v.Statuses[len(v.Statuses)-1])
 			}
 		case "errors":
-			v.Errors = r.decodeErrors(v.Errors)
+			v.Errors = r.decodeErrors()
 		default:
 			it.keep()
 		}
@@ -382,7 +385,8 @@ func (r *jsonReader) decodeContact(c *WebhookContact) {
 	c.Extra = it.extra
 }
 
-func (r *jsonReader) decodeErrors(out []WebhookError) []WebhookError {
+func (r *jsonReader) decodeErrors() []WebhookError {
+	var out []WebhookError
 	for arr := r.array(); arr.next(); {
 		out = append(out, WebhookError{})
 		e := &out[len(out)-1]
@@ -450,7 +454,7 @@ func (r *jsonReader) decodeStatus(s *Status) {
 			s.Pricing = &Pricing{}
 			r.decodePricing(s.Pricing)
 		case "errors":
-			s.Errors = r.decodeErrors(s.Errors)
+			s.Errors = r.decodeErrors()
 		default:
 			it.keep()
 		}

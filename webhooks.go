@@ -120,13 +120,15 @@ func DecodeWebhook(body []byte) (*Webhook, error) {
 		case "object":
 			w.Object = r.enum()
 		case "entry":
-			w.Entries = r.decodeEntries(w.Entries)
+			w.Entries = r.decodeEntries()
 		default:
 			it.keep()
 		}
 	}
 	w.Extra = it.extra
-	if r.err == nil && r.ws() != 0 {
+	// Compared by position, not by ws() returning 0: a trailing NUL byte is
+	// garbage like any other.
+	if r.ws(); r.err == nil && r.pos < len(r.buf) {
 		r.fail("unexpected data after the top-level object")
 	}
 	if r.err != nil {
@@ -135,7 +137,8 @@ func DecodeWebhook(body []byte) (*Webhook, error) {
 	return w, nil
 }
 
-func (r *jsonReader) decodeEntries(out []WebhookEntry) []WebhookEntry {
+func (r *jsonReader) decodeEntries() []WebhookEntry {
+	var out []WebhookEntry
 	for arr := r.array(); arr.next(); {
 		out = append(out, WebhookEntry{})
 		e := &out[len(out)-1]
@@ -147,6 +150,7 @@ func (r *jsonReader) decodeEntries(out []WebhookEntry) []WebhookEntry {
 			case "time":
 				e.Time = r.time()
 			case "changes":
+				e.Changes = nil // a repeated member replaces the earlier one
 				for arr := r.array(); arr.next(); {
 					e.Changes = append(e.Changes, WebhookChange{})
 					r.decodeChange(&e.Changes[len(e.Changes)-1])

@@ -400,6 +400,46 @@ func TestDecodeWebhookBadInputs(t *testing.T) {
 		{"an empty body is a syntax error", "empty.json", wantSyntaxError},
 		{"a top level that is not an object is a syntax error", "not_an_object.json", wantSyntaxError},
 		{"data after the object is a syntax error", "trailing_data.json", wantSyntaxError},
+		{"a trailing NUL byte is a syntax error", "trailing_nul.json", wantSyntaxError},
+		{"values json.Marshal cannot write stay zero, kept raw", "out_of_range_values.json", func(t *testing.T, w *wabsp.Webhook, err error) {
+			require.NoError(t, err)
+			_, err = json.Marshal(w)
+			require.NoError(t, err, "a callback that queues the delivery as JSON must not fail on it")
+			e := w.Entries[0]
+			assert.True(t, e.Time.IsZero())
+			assert.JSONEq(t, `270000000000`, string(e.Extra["time"]))
+			for m := range w.Messages() {
+				_, err := json.Marshal(m)
+				require.NoError(t, err)
+				assert.True(t, m.Message.Timestamp.IsZero())
+				assert.JSONEq(t, `"253402300800"`, string(m.Message.Extra["timestamp"]))
+				require.NotNil(t, m.Message.Location)
+				assert.Zero(t, m.Message.Location.Latitude)
+				assert.Equal(t, `1e999`, string(m.Message.Location.Extra["latitude"]))
+				assert.InDelta(t, -122.1487, m.Message.Location.Longitude, 1e-9)
+			}
+			for s := range w.Statuses() {
+				_, err := json.Marshal(s)
+				require.NoError(t, err)
+				assert.True(t, s.Status.Timestamp.IsZero())
+				require.NotNil(t, s.Status.Conversation)
+				assert.True(t, s.Status.Conversation.ExpirationTimestamp.IsZero())
+				assert.JSONEq(t, `"10000-01-01T00:00:00Z"`, string(s.Status.Conversation.Extra["expiration_timestamp"]))
+			}
+		}},
+		{"a repeated member keeps the last value, as encoding/json does", "duplicate_keys.json", func(t *testing.T, w *wabsp.Webhook, err error) {
+			require.NoError(t, err)
+			var ids []string
+			for m := range w.Messages() {
+				ids = append(ids, m.Message.ID)
+				require.NotNil(t, m.Contact)
+				assert.Equal(t, "Kerry Fisher", m.Contact.Profile.Name)
+			}
+			for s := range w.Statuses() {
+				ids = append(ids, s.Status.ID)
+			}
+			assert.Equal(t, []string{"wamid.last-messages", "wamid.last-statuses"}, ids)
+		}},
 		{"an empty entry list decodes to no events", "empty_entry.json", func(t *testing.T, w *wabsp.Webhook, err error) {
 			require.NoError(t, err)
 			assert.Empty(t, w.Entries)
