@@ -58,8 +58,12 @@
 // subscription challenge, reads the body once up to a cap (413 beyond),
 // checks X-Hub-Signature-256 against the raw bytes with one or more app
 // secrets (401 otherwise), decodes every change into a typed value and calls
-// the typed callbacks. A callback error answers 500 so that Meta retries;
-// events already processed are skipped on the retry by the Deduplicator.
+// the typed callbacks. Nothing is acknowledged that was not processed: a
+// message or status is marked done in the Deduplicator only after its
+// callback returned nil, a callback that fails or panics answers 500, and a
+// redelivery of an event still being processed answers 503, so that Meta
+// retries; events already done are skipped on the retry. NewWebhookServer
+// serves it with timeouts that keep unsigned clients from holding memory.
 // DecodeWebhook and VerifyWebhookSignature do the same steps for a body you
 // hold, and SignWebhookBody signs a body as Meta would, for tests.
 //

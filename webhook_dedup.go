@@ -2,41 +2,108 @@ package wabsp
 
 import (
 	"context"
+	"errors"
 	"sync"
+	"time"
 )
 
-// Deduplicator remembers the ids of the events a WebhookHandler has
-// processed, because Meta redelivers a delivery until it gets a 2xx, for
-// hours or days. SeenBefore reports whether key was seen before and, if not,
-// records it, atomically: two concurrent calls with a new key must not both
-// answer false. Implementations must be safe for concurrent use; one backed
-// by a shared store (Redis, a database) dedupes across replicas.
+// DedupState is what a Deduplicator knows about an event's key.
+type DedupState int
+
+// The states of an event's key. An event is done only after its callback
+// succeeded; until then a delivery holds a lease on it, which expires so
+// that a process that crashed mid-callback does not block the event.
+const (
+	// DedupClaimed: the key was unseen, or its lease had expired, and the
+	// caller now holds the lease. It must Complete the key after the
+	// callback succeeded, or Release it when the callback failed.
+	DedupClaimed DedupState = iota + 1
+	// DedupInProgress: another delivery holds a live lease on the key; its
+	// outcome is not known yet.
+	DedupInProgress
+	// DedupDone: the event was processed.
+	DedupDone
+)
+
+// String names the state.
+func (s DedupState) String() string {
+	switch s {
+	case DedupClaimed:
+		return "claimed"
+	case DedupInProgress:
+		return "in_progress"
+	case DedupDone:
+		return "done"
+	}
+	return "unknown"
+}
+
+// Deduplicator remembers the webhook events a handler has processed, because
+// Meta redelivers a delivery until it gets a 2xx, for hours or days, and
+// sometimes delivers the same event twice at once. Each key moves from
+// unseen to in progress (a lease held by one delivery) to done; a key is
+// done only once its callback succeeded, so nothing is acknowledged that
+// was not processed. Implementations must be safe for concurrent use; one
+// backed by a shared store (Redis, a database) deduplicates across
+// replicas, and every step must be atomic there too.
 type Deduplicator interface {
-	SeenBefore(ctx context.Context, key string) (bool, error)
+	// Claim answers DedupDone for a completed key and DedupInProgress for a
+	// key under another owner's live lease. Otherwise it records a lease for
+	// owner that expires after lease, and answers DedupClaimed: of several
+	// concurrent claims of one key, exactly one is answered DedupClaimed.
+	Claim(ctx context.Context, key, owner string, lease time.Duration) (DedupState, error)
+	// Complete marks key done, whoever holds its lease: later claims answer
+	// DedupDone until the store forgets the key (its TTL or capacity).
+	Complete(ctx context.Context, key string) error
+	// Release drops owner's lease on key, so that a redelivery can claim it
+	// at once. It leaves a done key, or a lease another owner took after
+	// owner's expired, alone. Releasing an unknown key is not an error.
+	Release(ctx context.Context, key, owner string) error
 }
 
-// DeduplicationForgetter is implemented by a Deduplicator that can drop a
-// key again. WebhookHandler calls Forget when the callback for a key failed,
-// so Meta's retry of the delivery processes that event again instead of
-// skipping it. Without it a failed event is retried only if the store's
-// record has expired.
-type DeduplicationForgetter interface {
-	Forget(ctx context.Context, key string) error
-}
-
-// DefaultDedupCapacity is how many keys the default in-memory deduplicator
-// remembers: at ~100 bytes a key, about 10 MB.
+// DefaultDedupCapacity is how many completed keys the default in-memory
+// deduplicator remembers: at ~100 bytes a key, about 10 MB.
 const DefaultDedupCapacity = 100_000
 
-// MemoryDeduplicator is an in-process Deduplicator bounded in size: once
-// full, recording a key forgets the oldest one. It does not share state
-// between processes; run one shared store behind several replicas instead.
+// DefaultDedupLease is how long a delivery holds an event before a
+// redelivery may process it again: longer than any callback should run
+// (Meta expects an answer within seconds), short enough that an event
+// whose process crashed mid-callback is processed on Meta's next retry.
+const DefaultDedupLease = time.Minute
+
+// ErrDedupFull is returned by MemoryDeduplicator.Claim when as many leases
+// as its capacity are live at once.
+var ErrDedupFull = errors.New("wabsp: deduplicator has too many events in progress")
+
+// MemoryDeduplicator is an in-process Deduplicator bounded in size: it
+// remembers at most its capacity of completed keys (recording one more
+// forgets the oldest) and holds at most as many live leases. Released keys
+// take no room. It does not share state between processes; run one shared
+// store (policy/redisstore) behind several replicas instead.
 type MemoryDeduplicator struct {
-	mu   sync.Mutex
-	seen map[string]uint64
-	ring []dedupSlot
-	next int
-	seq  uint64
+	now func() time.Time
+	ttl time.Duration // 0: completed keys are forgotten by capacity only
+
+	mu     sync.Mutex
+	leases map[string]memoryLease
+	done   map[string]doneRecord
+	// ring queues completed keys in the order they were completed: count
+	// slots from head, the oldest first. Completions share one TTL, so the
+	// oldest also expire first and are dropped from the head.
+	ring  []dedupSlot
+	head  int
+	count int
+	seq   uint64
+}
+
+type memoryLease struct {
+	owner   string
+	expires time.Time
+}
+
+type doneRecord struct {
+	seq     uint64
+	expires time.Time // zero: never
 }
 
 type dedupSlot struct {
@@ -44,45 +111,122 @@ type dedupSlot struct {
 	seq uint64
 }
 
+// MemoryDedupOption configures a MemoryDeduplicator.
+type MemoryDedupOption func(*MemoryDeduplicator)
+
+// WithDedupTTL makes a MemoryDeduplicator forget a completed key after ttl,
+// besides forgetting the oldest when full. Without it keys are forgotten by
+// capacity only.
+func WithDedupTTL(ttl time.Duration) MemoryDedupOption {
+	return func(d *MemoryDeduplicator) {
+		if ttl > 0 {
+			d.ttl = ttl
+		}
+	}
+}
+
+// WithDedupClock sets the clock leases and the TTL are measured with
+// (time.Now by default); tests use it to move time.
+func WithDedupClock(now func() time.Time) MemoryDedupOption {
+	return func(d *MemoryDeduplicator) {
+		if now != nil {
+			d.now = now
+		}
+	}
+}
+
 // NewMemoryDeduplicator returns a MemoryDeduplicator remembering at most
-// capacity keys (DefaultDedupCapacity if capacity is not positive).
-func NewMemoryDeduplicator(capacity int) *MemoryDeduplicator {
+// capacity completed keys (DefaultDedupCapacity if capacity is not
+// positive).
+func NewMemoryDeduplicator(capacity int, opts ...MemoryDedupOption) *MemoryDeduplicator {
 	if capacity <= 0 {
 		capacity = DefaultDedupCapacity
 	}
-	return &MemoryDeduplicator{seen: make(map[string]uint64), ring: make([]dedupSlot, capacity)}
+	d := &MemoryDeduplicator{
+		now:    time.Now,
+		leases: make(map[string]memoryLease),
+		done:   make(map[string]doneRecord),
+		ring:   make([]dedupSlot, capacity),
+	}
+	for _, o := range opts {
+		o(d)
+	}
+	return d
 }
 
-// SeenBefore reports whether key was recorded before, recording it if not.
-func (d *MemoryDeduplicator) SeenBefore(_ context.Context, key string) (bool, error) {
+// Claim implements Deduplicator.
+func (d *MemoryDeduplicator) Claim(_ context.Context, key, owner string, lease time.Duration) (DedupState, error) {
+	now := d.now()
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if _, ok := d.seen[key]; ok {
-		return true, nil
+	if rec, ok := d.done[key]; ok {
+		if rec.expires.IsZero() || now.Before(rec.expires) {
+			return DedupDone, nil
+		}
+		delete(d.done, key) // its ring slot no longer owns it
 	}
-	old := d.ring[d.next]
-	// A slot whose key was forgotten or re-recorded since no longer owns it.
-	if old.seq != 0 && d.seen[old.key] == old.seq {
-		delete(d.seen, old.key)
+	if l, ok := d.leases[key]; ok && now.Before(l.expires) {
+		return DedupInProgress, nil
 	}
-	d.seq++
-	d.ring[d.next] = dedupSlot{key: key, seq: d.seq}
-	d.seen[key] = d.seq
-	d.next = (d.next + 1) % len(d.ring)
-	return false, nil
+	if len(d.leases) >= len(d.ring) {
+		for k, l := range d.leases {
+			if !now.Before(l.expires) {
+				delete(d.leases, k)
+			}
+		}
+		if len(d.leases) >= len(d.ring) {
+			return 0, ErrDedupFull
+		}
+	}
+	d.leases[key] = memoryLease{owner: owner, expires: now.Add(lease)}
+	return DedupClaimed, nil
 }
 
-// Forget drops key, so the next SeenBefore for it reports false.
-func (d *MemoryDeduplicator) Forget(_ context.Context, key string) error {
+// Complete implements Deduplicator.
+func (d *MemoryDeduplicator) Complete(_ context.Context, key string) error {
+	now := d.now()
+	var expires time.Time
+	if d.ttl > 0 {
+		expires = now.Add(d.ttl)
+	}
 	d.mu.Lock()
-	delete(d.seen, key)
-	d.mu.Unlock()
+	defer d.mu.Unlock()
+	delete(d.leases, key)
+	for d.count > 0 {
+		old := d.ring[d.head]
+		rec, owned := d.done[old.key]
+		owned = owned && rec.seq == old.seq // else the key was completed again later, or expired
+		if d.count < len(d.ring) && owned && (rec.expires.IsZero() || now.Before(rec.expires)) {
+			break // room left, and the oldest is live
+		}
+		if owned {
+			delete(d.done, old.key)
+		}
+		d.ring[d.head] = dedupSlot{}
+		d.head = (d.head + 1) % len(d.ring)
+		d.count--
+	}
+	d.seq++
+	d.ring[(d.head+d.count)%len(d.ring)] = dedupSlot{key: key, seq: d.seq}
+	d.count++
+	d.done[key] = doneRecord{seq: d.seq, expires: expires}
 	return nil
 }
 
-// Len returns how many keys are remembered.
+// Release implements Deduplicator.
+func (d *MemoryDeduplicator) Release(_ context.Context, key, owner string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if l, ok := d.leases[key]; ok && l.owner == owner {
+		delete(d.leases, key)
+	}
+	return nil
+}
+
+// Len returns how many keys are remembered: completed keys not yet
+// forgotten, and leases.
 func (d *MemoryDeduplicator) Len() int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return len(d.seen)
+	return len(d.done) + len(d.leases)
 }

@@ -3,37 +3,52 @@ package wabsp
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/subtle"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime/debug"
+	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // DefaultWebhookMaxBodyBytes caps a delivery's body: Meta's deliveries are
 // at most 3 MB, and the margin keeps a maximal one from being refused.
 const DefaultWebhookMaxBodyBytes = 3<<20 + 512<<10
 
+// webhookPrealloc bounds what DecodeRequest reserves before reading: most
+// deliveries are a few kilobytes.
+const webhookPrealloc = 64 << 10
+
 // ErrWebhookBodyTooLarge is returned for a body over the configured cap.
 var ErrWebhookBodyTooLarge = errors.New("wabsp: webhook body too large")
 
 // WebhookConfig configures a WebhookHandler. Only AppSecrets is required.
 //
-// Callbacks run synchronously, before the handler answers, so a callback
-// error can make Meta retry the delivery. Meta expects an answer within
+// Callbacks run synchronously, before the handler answers, so that the
+// answer can say whether they succeeded. Meta expects an answer within
 // seconds: a callback should record the event (a queue, a table) and
 // return, not do the work itself.
 //
-// When any callback returns an error the handler answers 500 and Meta
-// redelivers the whole delivery later. Events whose callbacks succeeded are
-// then skipped by the Deduplicator; the failed ones are forgotten (see
-// DeduplicationForgetter) and run again. Callbacks without an id to dedupe
-// by (template, account and quality updates) run again on a retry and must
-// be idempotent.
+// The handler promises at-least-once processing with duplicates
+// suppressed. Each message and status is claimed in the Deduplicator
+// before its callback runs and marked done only after the callback
+// returned nil; a callback that fails or panics releases its claim. The
+// answer is 200 only when every event of the delivery is done (now or by
+// an earlier delivery); 500 when a callback failed or panicked, and 503
+// when another delivery of the same event is still running, so that Meta
+// retries in both cases. A process that dies mid-callback leaves a claim
+// that expires after DedupLease, and Meta's next retry processes the event.
+// Callbacks without an id to deduplicate by (OnDelivery, template, account
+// and quality updates) run again on every retry and must be idempotent.
 type WebhookConfig struct {
 	// AppSecrets are the Meta app secrets a delivery may be signed with:
 	// more than one while a secret is being rotated.
@@ -45,8 +60,14 @@ type WebhookConfig struct {
 	MaxBodyBytes int64
 	// Deduplicator filters events already processed, keyed by message id
 	// ("message:<wamid>") and status ("status:<wamid>:<status>"). nil means
-	// an in-memory one of DefaultDedupCapacity keys.
+	// an in-memory one of DefaultDedupCapacity keys; share one store
+	// (policy/redisstore) between replicas.
 	Deduplicator Deduplicator
+	// DedupLease is how long a delivery holds an event it is processing
+	// before a redelivery may process it again; 0 means DefaultDedupLease.
+	// Keep it longer than any callback runs: past it, a redelivery runs the
+	// callback a second time.
+	DedupLease time.Duration
 	// Logger receives callback and deduplication errors; nil means
 	// slog.Default(). Nothing secret is logged.
 	Logger *slog.Logger
@@ -83,15 +104,22 @@ type WebhookConfig struct {
 // answers the subscription challenge; POST reads the body up to a cap,
 // checks X-Hub-Signature-256, decodes and dispatches to the callbacks.
 //
-// Answers: 200 when every callback succeeded (or the events were seen
-// before), 400 for a body that is not JSON, 401 for a bad signature, 403
-// for a failed challenge, 405 for other methods, 413 for a body over the
-// cap, and 500 when a callback failed, so that Meta retries.
+// Answers: 200 when every event was processed (now or before), 400 for a
+// body that is not JSON, 401 for a bad signature, 403 for a failed
+// challenge, 405 for other methods, 413 for a body over the cap, 500 when a
+// callback failed or panicked and 503 when another delivery of one of its
+// events is still being processed, so that Meta retries. Serve it with the
+// timeouts of NewWebhookServer, or others as strict.
 type WebhookHandler struct {
 	cfg     WebhookConfig
 	secrets []Secret
 	log     *slog.Logger
 	pool    sync.Pool
+
+	// owners names the deliveries' leases: a random prefix per handler,
+	// so that replicas sharing a store never share an owner, and a count.
+	ownerPrefix string
+	owners      atomic.Uint64
 }
 
 // NewWebhookHandler returns a handler for cfg. It needs at least one app
@@ -110,6 +138,9 @@ func NewWebhookHandler(cfg WebhookConfig) (*WebhookHandler, error) {
 	if cfg.MaxBodyBytes < 0 {
 		v.addf("MaxBodyBytes", "must not be negative")
 	}
+	if cfg.DedupLease < 0 {
+		v.addf("DedupLease", "must not be negative")
+	}
 	if err := v.err("NewWebhookHandler"); err != nil {
 		return nil, err
 	}
@@ -120,6 +151,12 @@ func NewWebhookHandler(cfg WebhookConfig) (*WebhookHandler, error) {
 	if h.cfg.Deduplicator == nil {
 		h.cfg.Deduplicator = NewMemoryDeduplicator(DefaultDedupCapacity)
 	}
+	if h.cfg.DedupLease <= 0 {
+		h.cfg.DedupLease = DefaultDedupLease
+	}
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	h.ownerPrefix = hex.EncodeToString(b[:]) + "-"
 	if h.log == nil {
 		h.log = slog.Default()
 	}
@@ -176,6 +213,10 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if err := h.Dispatch(r.Context(), wh); err != nil {
+			if onlyInProgress(err) {
+				http.Error(w, "an event of this delivery is being processed; retry later", http.StatusServiceUnavailable)
+				return
+			}
 			http.Error(w, "a callback failed; retry later", http.StatusInternalServerError)
 			return
 		}
@@ -204,9 +245,12 @@ func (h *WebhookHandler) DecodeRequest(r *http.Request) (*Webhook, error) {
 		h.pool.Put(buf)
 	}()
 	if r.ContentLength > 0 {
-		// One right-sized allocation; +1 so ReadFrom sees EOF without
-		// growing the buffer.
-		buf.Grow(int(r.ContentLength) + 1)
+		// Grow for the declared length only up to a small bound: the body
+		// is not signed yet, so a client that declares 3 MB and sends one
+		// byte must not make the handler hold 3 MB. Past it, the buffer
+		// grows with the bytes that actually arrive. +1 so ReadFrom sees EOF
+		// without growing the buffer.
+		buf.Grow(int(min(r.ContentLength, webhookPrealloc)) + 1)
 	}
 	// Reading one byte past the cap tells an oversized body from one of
 	// exactly the cap, without buffering the rest of it.
@@ -237,8 +281,15 @@ func (h *WebhookHandler) verify(body []byte, header string) error {
 	}
 }
 
-// WebhookCallbackError is one failed callback. Key is the deduplication key
-// of the event, if it has one.
+// ErrWebhookEventInProgress is the Err of a *WebhookCallbackError for an
+// event that another delivery is still processing: the handler answers 503
+// so that Meta retries once the outcome is known.
+var ErrWebhookEventInProgress = errors.New("wabsp: webhook event is being processed by another delivery")
+
+// WebhookCallbackError is one event that was not processed: its callback
+// failed or panicked (Err is then a *WebhookPanicError), or another
+// delivery holds it (ErrWebhookEventInProgress). Key is the deduplication
+// key of the event, if it has one.
 type WebhookCallbackError struct {
 	Field WebhookField
 	Key   string
@@ -257,41 +308,69 @@ func (e *WebhookCallbackError) Error() string {
 // Unwrap returns the callback's error.
 func (e *WebhookCallbackError) Unwrap() error { return e.Err }
 
-// Dispatch runs the callbacks for a decoded delivery, as ServeHTTP does
-// after verification. Every callback runs even when one fails; the errors
-// are returned joined, each a *WebhookCallbackError, and logged.
-func (h *WebhookHandler) Dispatch(ctx context.Context, wh *Webhook) error {
-	var errs []error
-	fail := func(field WebhookField, key string, err error) {
-		e := &WebhookCallbackError{Field: field, Key: key, Err: err}
-		h.log.ErrorContext(ctx, "webhook callback failed", "field", string(field), "key", key, "error", err)
-		errs = append(errs, e)
+// WebhookPanicError is a callback's panic, recovered by the handler and
+// treated as a failure, so that Meta's retry runs the callback again.
+type WebhookPanicError struct {
+	Value any
+	Stack []byte
+}
+
+// Error prints the panic's value; the stack is logged, not printed here.
+func (e *WebhookPanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
+
+// onlyInProgress reports whether every error joined in err is an event
+// still in progress elsewhere, rather than a failure.
+func onlyInProgress(err error) bool {
+	joined, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		return errors.Is(err, ErrWebhookEventInProgress)
 	}
-	if h.cfg.OnDelivery != nil {
-		if err := h.cfg.OnDelivery(ctx, wh); err != nil {
-			fail("", "", err)
+	for _, e := range joined.Unwrap() {
+		if !errors.Is(e, ErrWebhookEventInProgress) {
+			return false
 		}
+	}
+	return true
+}
+
+// Dispatch runs the callbacks for a decoded delivery, as ServeHTTP does
+// after verification, with the same guarantees (see WebhookConfig). Every
+// callback runs even when one fails; the events not processed are returned
+// joined, each a *WebhookCallbackError, and logged.
+func (h *WebhookHandler) Dispatch(ctx context.Context, wh *Webhook) error {
+	d := &dispatch{h: h, ctx: ctx}
+	if h.cfg.OnDelivery != nil {
+		d.call("", "", func() error { return h.cfg.OnDelivery(ctx, wh) })
 	}
 	for i := range wh.Entries {
 		e := &wh.Entries[i]
 		for j := range e.Changes {
-			h.dispatchChange(ctx, e, &e.Changes[j], fail)
+			h.dispatchChange(d, e, &e.Changes[j])
 		}
 	}
-	return errors.Join(errs...)
+	return errors.Join(d.errs...)
 }
 
-func (h *WebhookHandler) dispatchChange(ctx context.Context, e *WebhookEntry, c *WebhookChange, fail func(WebhookField, string, error)) {
+// dispatch is the state of one Dispatch: its lease owner, the keys it
+// claimed and the events it could not process.
+type dispatch struct {
+	h       *WebhookHandler
+	ctx     context.Context
+	owner   string
+	claimed []string
+	errs    []error
+}
+
+func (h *WebhookHandler) dispatchChange(d *dispatch, e *WebhookEntry, c *WebhookChange) {
 	cfg := &h.cfg
+	ctx := d.ctx
 	taken := false
 	run := func(set bool, f func() error) {
 		if !set {
 			return
 		}
 		taken = true
-		if err := f(); err != nil {
-			fail(c.Field, "", err)
-		}
+		d.call(c.Field, "", f)
 	}
 	switch {
 	case c.Messages != nil:
@@ -302,7 +381,7 @@ func (h *WebhookHandler) dispatchChange(ctx context.Context, e *WebhookEntry, c 
 				m := &v.Messages[k]
 				in := InboundMessage{WABAID: e.ID, PhoneNumberID: v.Metadata.PhoneNumberID,
 					DisplayPhoneNumber: v.Metadata.DisplayPhoneNumber, Contact: v.contactFor(m), Message: m}
-				h.once(ctx, c.Field, "message:"+m.ID, m.ID != "", func() error { return cfg.OnMessage(ctx, in) }, fail)
+				d.once(c.Field, dedupKey("message:", m.ID, ""), func() error { return cfg.OnMessage(ctx, in) })
 			}
 		}
 		if cfg.OnStatus != nil {
@@ -310,8 +389,7 @@ func (h *WebhookHandler) dispatchChange(ctx context.Context, e *WebhookEntry, c 
 			for k := range v.Statuses {
 				s := &v.Statuses[k]
 				su := StatusUpdate{WABAID: e.ID, PhoneNumberID: v.Metadata.PhoneNumberID, Status: s}
-				key := "status:" + s.ID + ":" + string(s.Status)
-				h.once(ctx, c.Field, key, s.ID != "", func() error { return cfg.OnStatus(ctx, su) }, fail)
+				d.once(c.Field, dedupKey("status:", s.ID, string(s.Status)), func() error { return cfg.OnStatus(ctx, su) })
 			}
 		}
 		if len(v.Errors) > 0 {
@@ -349,28 +427,87 @@ func (h *WebhookHandler) dispatchChange(ctx context.Context, e *WebhookEntry, c 
 	}
 }
 
-// once runs f unless the deduplicator has seen key; when f fails, the key is
-// forgotten so the retried delivery runs it again. A deduplicator that
-// fails is logged and the event processed: a duplicate is better than a
-// loss.
-func (h *WebhookHandler) once(ctx context.Context, field WebhookField, key string, dedupe bool, f func() error, fail func(WebhookField, string, error)) {
-	d := h.cfg.Deduplicator
-	if dedupe {
-		seen, err := d.SeenBefore(ctx, key)
+// dedupKey is prefix+id(+":"+suffix), or "" for an event without an id,
+// which is then not deduplicated.
+func dedupKey(prefix, id, suffix string) string {
+	if id == "" {
+		return ""
+	}
+	if suffix == "" {
+		return prefix + id
+	}
+	return prefix + id + ":" + suffix
+}
+
+// dedupTimeout bounds the Complete and Release calls, which run even when
+// the request's context is canceled: the callback's outcome must be
+// recorded whether or not Meta is still waiting for the answer.
+const dedupTimeout = 5 * time.Second
+
+// once runs f for the event key unless it is done or in progress
+// elsewhere, and records the outcome: done after success, released after
+// a failure. A deduplicator that fails to claim is logged and the event
+// processed: a duplicate is better than a loss.
+func (d *dispatch) once(field WebhookField, key string, f func() error) {
+	if key == "" {
+		d.call(field, "", f)
+		return
+	}
+	h := d.h
+	dd := h.cfg.Deduplicator
+	if d.owner == "" {
+		d.owner = h.ownerPrefix + strconv.FormatUint(h.owners.Add(1), 36)
+	}
+	state, err := dd.Claim(d.ctx, key, d.owner, h.cfg.DedupLease)
+	switch {
+	case err != nil:
+		h.log.WarnContext(d.ctx, "webhook deduplication failed; processing the event", "key", key, "error", err)
+	case state == DedupDone:
+		return
+	case state == DedupInProgress:
+		if slices.Contains(d.claimed, key) {
+			return // the same event twice in one delivery: its first copy decides
+		}
+		h.log.InfoContext(d.ctx, "webhook event in progress elsewhere; asking Meta to retry", "key", key)
+		d.errs = append(d.errs, &WebhookCallbackError{Field: field, Key: key, Err: ErrWebhookEventInProgress})
+		return
+	}
+	d.claimed = append(d.claimed, key)
+	ok := d.call(field, key, f)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(d.ctx), dedupTimeout)
+	defer cancel()
+	if !ok {
+		if err := dd.Release(ctx, key, d.owner); err != nil {
+			h.log.WarnContext(d.ctx, "webhook deduplication could not release a failed event; it is retried once its lease expires",
+				"key", key, "lease", h.cfg.DedupLease, "error", err)
+		}
+		return
+	}
+	if err := dd.Complete(ctx, key); err != nil {
+		h.log.WarnContext(d.ctx, "webhook deduplication could not record a processed event; a redelivery may process it again",
+			"key", key, "error", err)
+	}
+}
+
+// call runs one callback, turning a panic into an error, and records a
+// failure. It reports whether f succeeded.
+func (d *dispatch) call(field WebhookField, key string, f func() error) (ok bool) {
+	var err error
+	defer func() {
+		if v := recover(); v != nil {
+			err = &WebhookPanicError{Value: v, Stack: debug.Stack()}
+			d.h.log.ErrorContext(d.ctx, "webhook callback panicked", "field", string(field), "key", key,
+				"panic", fmt.Sprint(v), "stack", string(err.(*WebhookPanicError).Stack))
+		} else if err != nil {
+			d.h.log.ErrorContext(d.ctx, "webhook callback failed", "field", string(field), "key", key, "error", err)
+		}
 		if err != nil {
-			h.log.WarnContext(ctx, "webhook deduplication failed; processing the event", "key", key, "error", err)
-		} else if seen {
-			return
+			d.errs = append(d.errs, &WebhookCallbackError{Field: field, Key: key, Err: err})
 		}
-	}
-	if err := f(); err != nil {
-		fail(field, key, err)
-		if fg, ok := d.(DeduplicationForgetter); ok && dedupe {
-			if ferr := fg.Forget(ctx, key); ferr != nil {
-				h.log.WarnContext(ctx, "webhook deduplication could not forget a failed event", "key", key, "error", ferr)
-			}
-		}
-	}
+		ok = err == nil
+	}()
+	err = f()
+	return
 }
 
 // String describes the handler without its secrets.

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/wabsp/wabsp"
 )
@@ -34,8 +35,8 @@ import (
 // does its real work: insert, and evict past its capacity) and reaches its
 // callback; otherwise the repeated fixture ids would be skipped after the
 // first iteration and the SDK side would look cheaper than it is. The
-// prefix costs one string concatenation per event, counted against the
-// SDK (the number is rendered once per delivery, on both sides). "wabsp_all_duplicates" measures the other case explicitly: the same
+// prefix costs a string concatenation per deduplicator call (two per
+// event: claim and complete), counted against the SDK (the number is rendered once per delivery, on both sides). "wabsp_all_duplicates" measures the other case explicitly: the same
 // delivery redelivered, every event a dedup hit, no callback run.
 func BenchmarkWebhookHandler(b *testing.B) {
 	inputs := []struct {
@@ -90,9 +91,19 @@ func numberDeliveries(h http.Handler) http.Handler {
 // underneath, as if each delivery carried fresh message ids.
 type perDeliveryDedup struct{ inner *wabsp.MemoryDeduplicator }
 
-func (d perDeliveryDedup) SeenBefore(ctx context.Context, key string) (bool, error) {
+func (d perDeliveryDedup) Claim(ctx context.Context, key, owner string, lease time.Duration) (wabsp.DedupState, error) {
 	prefix, _ := ctx.Value(deliveryKey{}).(string)
-	return d.inner.SeenBefore(ctx, prefix+key)
+	return d.inner.Claim(ctx, prefix+key, owner, lease)
+}
+
+func (d perDeliveryDedup) Complete(ctx context.Context, key string) error {
+	prefix, _ := ctx.Value(deliveryKey{}).(string)
+	return d.inner.Complete(ctx, prefix+key)
+}
+
+func (d perDeliveryDedup) Release(ctx context.Context, key, owner string) error {
+	prefix, _ := ctx.Value(deliveryKey{}).(string)
+	return d.inner.Release(ctx, prefix+key, owner)
 }
 
 func benchWebhookHandler(b *testing.B, kind string, body []byte, sig string, calls *atomic.Int64) http.Handler {

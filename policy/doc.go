@@ -25,9 +25,10 @@
 // default MemoryStore suits one process. Package
 // github.com/wabsp/wabsp/policy/redisstore keeps it in Redis so several
 // webhook receivers and senders share one view; only programs that import
-// it link a Redis client. Both stores also implement SeenBefore, so the
+// it link a Redis client. Every Store is also a wabsp.Deduplicator, so the
 // webhook handler can deduplicate deliveries with the same store: a
-// delivery Meta retries to another instance is still processed once.
+// delivery Meta retries to another instance is still processed once, and
+// an event is marked done only after its callback succeeded.
 //
 // # HTTP
 //

@@ -4,26 +4,36 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/wabsp/wabsp"
 )
 
-// DefaultDedupTTL is how long SeenBefore remembers a key unless told
-// otherwise. Meta retries a failed webhook delivery for days (its pages say
-// 36 hours in one place and up to 7 days in another): the longer one wins.
+// DefaultDedupTTL is how long a store remembers a processed webhook event
+// unless told otherwise. Meta retries a failed webhook delivery for days
+// (its pages say 36 hours in one place and up to 7 days in another): the
+// longer one wins.
 const DefaultDedupTTL = 7 * 24 * time.Hour
 
 // MemoryStore is a Store held in this process: the default, right for one
 // instance. It is safe for concurrent use; its questions take a read lock
 // and allocate nothing.
+//
+// Its webhook deduplication is a wabsp.MemoryDeduplicator bounded both by
+// DefaultDedupTTL and by a capacity (wabsp.DefaultDedupCapacity keys, about
+// 10 MB, unless WithMemoryDedupCapacity says otherwise): once full, the
+// oldest processed key is forgotten first. Each outbound message adds up
+// to four status keys (sent, delivered, read, failed), so size it for a
+// week of traffic if redeliveries that late matter to you, or use
+// redisstore.
 type MemoryStore struct {
-	now      func() time.Time
-	dedupTTL time.Duration
+	now           func() time.Time
+	dedupTTL      time.Duration
+	dedupCapacity int
 
 	mu     sync.RWMutex
 	phones map[string]*phoneState
 
-	dedupMu    sync.Mutex
-	dedup      map[string]int64 // key -> expiry, Unix ms
-	dedupSwept int              // size after the last sweep
+	dedup *wabsp.MemoryDeduplicator
 }
 
 var _ Store = (*MemoryStore)(nil)
@@ -50,8 +60,8 @@ type started struct {
 // MemoryOption configures a MemoryStore.
 type MemoryOption func(*MemoryStore)
 
-// WithMemoryClock sets the clock SeenBefore's TTL is measured with; the
-// other methods take their time from the caller.
+// WithMemoryClock sets the clock the deduplication leases and TTL are
+// measured with; the other methods take their time from the caller.
 func WithMemoryClock(now func() time.Time) MemoryOption {
 	return func(s *MemoryStore) {
 		if now != nil {
@@ -60,8 +70,8 @@ func WithMemoryClock(now func() time.Time) MemoryOption {
 	}
 }
 
-// WithMemoryDedupTTL sets how long SeenBefore remembers a key (default
-// DefaultDedupTTL).
+// WithMemoryDedupTTL sets how long a processed webhook event is remembered
+// (default DefaultDedupTTL).
 func WithMemoryDedupTTL(ttl time.Duration) MemoryOption {
 	return func(s *MemoryStore) {
 		if ttl > 0 {
@@ -70,17 +80,29 @@ func WithMemoryDedupTTL(ttl time.Duration) MemoryOption {
 	}
 }
 
+// WithMemoryDedupCapacity sets how many processed webhook events are
+// remembered at most (default wabsp.DefaultDedupCapacity).
+func WithMemoryDedupCapacity(n int) MemoryOption {
+	return func(s *MemoryStore) {
+		if n > 0 {
+			s.dedupCapacity = n
+		}
+	}
+}
+
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore(opts ...MemoryOption) *MemoryStore {
 	s := &MemoryStore{
-		now:      time.Now,
-		dedupTTL: DefaultDedupTTL,
-		phones:   make(map[string]*phoneState),
-		dedup:    make(map[string]int64),
+		now:           time.Now,
+		dedupTTL:      DefaultDedupTTL,
+		dedupCapacity: wabsp.DefaultDedupCapacity,
+		phones:        make(map[string]*phoneState),
 	}
 	for _, o := range opts {
 		o(s)
 	}
+	s.dedup = wabsp.NewMemoryDeduplicator(s.dedupCapacity,
+		wabsp.WithDedupTTL(s.dedupTTL), wabsp.WithDedupClock(s.now))
 	return s
 }
 
@@ -252,31 +274,17 @@ func (s *MemoryStore) Snapshot(_ context.Context, phoneNumberID, customerWAID st
 	return snap, nil
 }
 
-// SeenBefore implements Store and the webhook Deduplicator.
-func (s *MemoryStore) SeenBefore(_ context.Context, key string) (bool, error) {
-	now := ms(s.now())
-	s.dedupMu.Lock()
-	defer s.dedupMu.Unlock()
-	if exp, ok := s.dedup[key]; ok && exp > now {
-		return true, nil
-	}
-	s.dedup[key] = now + s.dedupTTL.Milliseconds()
-	if n := len(s.dedup); n > 2*s.dedupSwept+1024 {
-		for k, exp := range s.dedup {
-			if exp <= now {
-				delete(s.dedup, k)
-			}
-		}
-		s.dedupSwept = len(s.dedup)
-	}
-	return false, nil
+// Claim implements wabsp.Deduplicator.
+func (s *MemoryStore) Claim(ctx context.Context, key, owner string, lease time.Duration) (wabsp.DedupState, error) {
+	return s.dedup.Claim(ctx, key, owner, lease)
 }
 
-// Forget removes key, so that a delivery whose processing failed is
-// processed again when Meta retries it (wabsp.DeduplicationForgetter).
-func (s *MemoryStore) Forget(_ context.Context, key string) error {
-	s.dedupMu.Lock()
-	defer s.dedupMu.Unlock()
-	delete(s.dedup, key)
-	return nil
+// Complete implements wabsp.Deduplicator.
+func (s *MemoryStore) Complete(ctx context.Context, key string) error {
+	return s.dedup.Complete(ctx, key)
+}
+
+// Release implements wabsp.Deduplicator.
+func (s *MemoryStore) Release(ctx context.Context, key, owner string) error {
+	return s.dedup.Release(ctx, key, owner)
 }

@@ -3,6 +3,8 @@ package policy
 import (
 	"context"
 	"time"
+
+	"github.com/wabsp/wabsp"
 )
 
 // Day is the length of the customer service window and of a
@@ -27,13 +29,12 @@ type Store interface {
 	// Snapshot reads what the questions need at now; customerWAID may be
 	// empty when only the phone number's usage is wanted.
 	Snapshot(ctx context.Context, phoneNumberID, customerWAID string, now time.Time) (Snapshot, error)
-	// SeenBefore reports whether key was seen before and records it if not,
-	// atomically; a record is forgotten after the store's deduplication TTL.
-	// It makes a store usable as a webhook Deduplicator.
-	SeenBefore(ctx context.Context, key string) (bool, error)
-	// Forget removes a deduplication record, so that a delivery whose
-	// processing failed is processed again on Meta's retry.
-	Forget(ctx context.Context, key string) error
+	// Deduplicator makes a store usable by wabsp.WebhookHandler, so that
+	// every instance sharing the store processes a webhook event once: a
+	// key is claimed with a lease, marked done only after its callback
+	// succeeded, and a done key is forgotten after the store's
+	// deduplication TTL.
+	wabsp.Deduplicator
 }
 
 // StartRequest asks a store to classify a business send at At and record a

@@ -82,7 +82,7 @@ func NewTracker(opts ...Option) (*Tracker, error) {
 }
 
 // Store returns the tracker's store, for instance to deduplicate webhook
-// deliveries with its SeenBefore.
+// deliveries with it (every Store is a wabsp.Deduplicator).
 func (t *Tracker) Store() Store { return t.store }
 
 // ObserveInbound records a customer's message: the service window with that

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wabsp/wabsp"
 	"github.com/wabsp/wabsp/policy"
 )
 
@@ -343,14 +344,18 @@ func TestTheMemoryStoreDeduplicatesWithinItsTTL(t *testing.T) {
 	c := &clock{t: t0}
 	s := policy.NewMemoryStore(policy.WithMemoryClock(c.Now), policy.WithMemoryDedupTTL(time.Hour))
 	ctx := context.Background()
+	// Each step claims the key and, when it got it, completes it.
 	for _, step := range []struct {
 		at   time.Duration
-		seen bool
-	}{{0, false}, {time.Hour - time.Millisecond, true}, {time.Hour, false}, {time.Hour + time.Second, true}} {
+		want wabsp.DedupState
+	}{{0, wabsp.DedupClaimed}, {time.Hour - time.Millisecond, wabsp.DedupDone}, {time.Hour, wabsp.DedupClaimed}, {time.Hour + time.Second, wabsp.DedupDone}} {
 		c.Set(t0.Add(step.at))
-		seen, err := s.SeenBefore(ctx, "wamid.X")
+		st, err := s.Claim(ctx, "wamid.X", "owner", time.Minute)
 		require.NoError(t, err)
-		assert.Equal(t, step.seen, seen, "at +%v", step.at)
+		assert.Equal(t, step.want, st, "at +%v", step.at)
+		if st == wabsp.DedupClaimed {
+			require.NoError(t, s.Complete(ctx, "wamid.X"))
+		}
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 )
 
 // A MemoryStore deduplicates webhook deliveries for wabsp.WebhookHandler.
-var _ wabsp.DeduplicationForgetter = (*MemoryStore)(nil)
 var _ wabsp.Deduplicator = (*MemoryStore)(nil)
 
 // PhoneNumberResolver finds the phone number id of a display phone number

@@ -79,13 +79,9 @@ func (p *printer) print(kind string, v any) error {
 	return p.enc.Encode(map[string]any{"event": kind, "data": v})
 }
 
-// store is where the tracker and the deduplicator keep their state.
-type store interface {
-	policy.Store
-	wabsp.DeduplicationForgetter
-}
-
-func openStore(redisURL string) (store, error) {
+// openStore returns where the tracker and the deduplicator keep their
+// state: every policy.Store is also a wabsp.Deduplicator.
+func openStore(redisURL string) (policy.Store, error) {
 	if redisURL == "" {
 		return policy.NewMemoryStore(), nil
 	}
@@ -96,7 +92,7 @@ func openStore(redisURL string) (store, error) {
 
 // newMux serves the webhook handler at / and the tracker's answers under
 // /policy/. Each delivery feeds the tracker before the callbacks run.
-func newMux(secrets []string, verifyToken string, p *printer, st store) (http.Handler, error) {
+func newMux(secrets []string, verifyToken string, p *printer, st policy.Store) (http.Handler, error) {
 	tracker, err := policy.NewTracker(policy.WithStore(st))
 	if err != nil {
 		return nil, err
@@ -137,7 +133,7 @@ func newHandler(secrets []string, verifyToken string, p *printer, dedup wabsp.De
 	})
 }
 
-func demo(dir string, st store) error {
+func demo(dir string, st policy.Store) error {
 	if dir == "" {
 		dir = defaultFixtures()
 	}
@@ -263,7 +259,7 @@ func defaultFixtures() string {
 	return rel
 }
 
-func serve(addr string, st store) error {
+func serve(addr string, st policy.Store) error {
 	var secrets []string
 	for _, s := range strings.Split(os.Getenv("META_APP_SECRET"), ",") {
 		if s = strings.TrimSpace(s); s != "" {
@@ -281,7 +277,11 @@ func serve(addr string, st store) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	// NewWebhookServer sets every timeout (header, body, write, idle) and a
+	// header cap: the signature is checked only once the whole body has
+	// arrived, so without them an unsigned client could hold connections
+	// and memory for as long as it liked.
+	srv := wabsp.NewWebhookServer(addr, h)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)

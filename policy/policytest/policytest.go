@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wabsp/wabsp"
 	"github.com/wabsp/wabsp/policy"
 )
 
@@ -187,30 +188,42 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) policy.Store) {
 		assert.Equal(t, policy.Snapshot{}, snap)
 	})
 
-	t.Run("SeenBefore answers false once per key", func(t *testing.T) {
+	t.Run("deduplication moves a key from claimed to done, only after Complete", func(t *testing.T) {
 		s, ctx := newStore(t), context.Background()
-		for _, tc := range []struct {
-			key  string
-			seen bool
-		}{{"wamid.A", false}, {"wamid.A", true}, {"wamid.B", false}, {"wamid.A", true}} {
-			seen, err := s.SeenBefore(ctx, tc.key)
+		claim := func(key, owner string) wabsp.DedupState {
+			t.Helper()
+			st, err := s.Claim(ctx, key, owner, time.Minute)
 			require.NoError(t, err)
-			assert.Equal(t, tc.seen, seen, tc.key)
+			return st
 		}
+		assert.Equal(t, wabsp.DedupClaimed, claim("wamid.A", "one"))
+		assert.Equal(t, wabsp.DedupInProgress, claim("wamid.A", "two"), "a live lease holds the key for anyone")
+		assert.Equal(t, wabsp.DedupClaimed, claim("wamid.B", "two"), "keys are independent")
+		require.NoError(t, s.Release(ctx, "wamid.A", "two"))
+		assert.Equal(t, wabsp.DedupInProgress, claim("wamid.A", "two"), "only the owner's release drops the lease")
+		require.NoError(t, s.Release(ctx, "wamid.A", "one"))
+		assert.Equal(t, wabsp.DedupClaimed, claim("wamid.A", "two"), "a released key is claimed at once")
+		require.NoError(t, s.Complete(ctx, "wamid.A"))
+		assert.Equal(t, wabsp.DedupDone, claim("wamid.A", "three"))
+		require.NoError(t, s.Release(ctx, "wamid.A", "two"))
+		assert.Equal(t, wabsp.DedupDone, claim("wamid.A", "three"), "a late release does not undo done")
+		require.NoError(t, s.Release(ctx, "wamid.never-seen", "x"), "releasing an unknown key is not an error")
 	})
 
-	t.Run("Forget lets a key through once more", func(t *testing.T) {
+	t.Run("an expired lease is claimed again", func(t *testing.T) {
 		s, ctx := newStore(t), context.Background()
-		seen, err := s.SeenBefore(ctx, "wamid.F")
+		const lease = 50 * time.Millisecond
+		st, err := s.Claim(ctx, "wamid.crashed", "dead-replica", lease)
 		require.NoError(t, err)
-		require.False(t, seen)
-		require.NoError(t, s.Forget(ctx, "wamid.F"))
-		require.NoError(t, s.Forget(ctx, "wamid.never-seen"), "forgetting an unknown key is not an error")
-		for _, want := range []bool{false, true} {
-			seen, err = s.SeenBefore(ctx, "wamid.F")
-			require.NoError(t, err)
-			assert.Equal(t, want, seen)
-		}
+		require.Equal(t, wabsp.DedupClaimed, st)
+		time.Sleep(3 * lease)
+		st, err = s.Claim(ctx, "wamid.crashed", "live-replica", time.Minute)
+		require.NoError(t, err)
+		assert.Equal(t, wabsp.DedupClaimed, st)
+		require.NoError(t, s.Release(ctx, "wamid.crashed", "dead-replica"))
+		st, err = s.Claim(ctx, "wamid.crashed", "third", time.Minute)
+		require.NoError(t, err)
+		assert.Equal(t, wabsp.DedupInProgress, st, "the expired owner's late release leaves the new lease")
 	})
 
 	t.Run("concurrent enforced starts never pass the limit", func(t *testing.T) {
@@ -245,13 +258,13 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) policy.Store) {
 		assert.True(t, T0.Add(63*time.Second).Equal(snap.LastInbound), "last inbound %v", snap.LastInbound)
 	})
 
-	t.Run("concurrent SeenBefore with one key lets exactly one through", func(t *testing.T) {
+	t.Run("concurrent claims of one key let exactly one through", func(t *testing.T) {
 		s := newStore(t)
 		kinds := concurrently(t, 64, func(ctx context.Context, i int) (policy.Kind, error) {
-			seen, err := s.SeenBefore(ctx, "wamid.same")
-			return policy.Kind(fmt.Sprint(seen)), err
+			st, err := s.Claim(ctx, "wamid.same", fmt.Sprint("owner-", i), time.Minute)
+			return policy.Kind(st.String()), err
 		})
-		assert.Equal(t, map[policy.Kind]int{"false": 1, "true": 63}, kinds)
+		assert.Equal(t, map[policy.Kind]int{"claimed": 1, "in_progress": 63}, kinds)
 	})
 }
 

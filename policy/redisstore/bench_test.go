@@ -53,5 +53,8 @@ func BenchmarkRedisDecision(b *testing.B) {
 	run("Limit", func(int) error { _, err := tr.Limit(ctx, phone); return err })
 	run("Classify", func(i int) error { _, err := tr.Classify(ctx, phone, customers[i%len(customers)]); return err })
 	run("Reserve", func(i int) error { _, err := tr.Reserve(ctx, phone, customers[i%len(customers)]); return err })
-	run("SeenBefore", func(i int) error { _, err := s.SeenBefore(ctx, "bench-"+strconv.Itoa(i)); return err })
+	run("Claim", func(i int) error {
+		_, err := s.Claim(ctx, "bench-"+strconv.Itoa(i), "bench", time.Minute)
+		return err
+	})
 }

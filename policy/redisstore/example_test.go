@@ -22,6 +22,7 @@ func ExampleOpen() {
 		log.Fatal(err)
 	}
 	// Every instance built this way shares windows, counts and tiers, and
-	// store.SeenBefore deduplicates webhook deliveries across them.
+	// store, as a wabsp.Deduplicator, deduplicates webhook deliveries
+	// across them.
 	_ = tracker
 }

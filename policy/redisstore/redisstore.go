@@ -51,8 +51,8 @@ func WithPrefix(prefix string) Option {
 	return func(s *Store) { s.prefix = prefix }
 }
 
-// WithDedupTTL sets how long SeenBefore remembers a key (default
-// policy.DefaultDedupTTL).
+// WithDedupTTL sets how long a processed webhook event is remembered
+// (default policy.DefaultDedupTTL).
 func WithDedupTTL(ttl time.Duration) Option {
 	return func(s *Store) {
 		if ttl > 0 {
@@ -91,7 +91,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 // Load loads the scripts into Redis, so that the first call of each is one
 // round trip too. Open calls it.
 func (s *Store) Load(ctx context.Context) error {
-	for _, sc := range []*redis.Script{recordInbound, startConversation, snapshot} {
+	for _, sc := range []*redis.Script{recordInbound, startConversation, snapshot, claim, release} {
 		if err := sc.Load(ctx, s.rdb).Err(); err != nil {
 			return fmt.Errorf("redisstore: loading scripts: %w", err)
 		}
@@ -168,31 +168,54 @@ func (s *Store) Snapshot(ctx context.Context, phoneNumberID, customerWAID string
 	return snap, nil
 }
 
-// SeenBefore implements policy.Store and the webhook Deduplicator with SET
-// NX: of several instances given the same key, exactly one hears false.
-func (s *Store) SeenBefore(ctx context.Context, key string) (bool, error) {
-	set, err := s.rdb.SetNX(ctx, s.prefix+"dedup:"+key, 1, s.dedupTTL).Result()
-	if err != nil {
-		return false, fmt.Errorf("redisstore: deduplicating: %w", err)
+// Claim implements wabsp.Deduplicator: one script, so that of several
+// instances claiming one key exactly one gets it. A lease expires on the
+// Redis server's clock, so an instance that dies mid-callback frees the
+// event for the others after lease.
+func (s *Store) Claim(ctx context.Context, key, owner string, lease time.Duration) (wabsp.DedupState, error) {
+	ms := lease.Milliseconds()
+	if ms < 1 {
+		ms = 1
 	}
-	return !set, nil
+	n, err := claim.Run(ctx, s.rdb, []string{s.dedupKey(key)}, owner, itoa(ms)).Int()
+	if err != nil {
+		return 0, fmt.Errorf("redisstore: claiming a webhook event: %w", err)
+	}
+	switch n {
+	case 1:
+		return wabsp.DedupClaimed, nil
+	case 2:
+		return wabsp.DedupInProgress, nil
+	case 3:
+		return wabsp.DedupDone, nil
+	}
+	return 0, fmt.Errorf("redisstore: claiming a webhook event: unexpected answer %d", n)
 }
 
-// A Store deduplicates webhook deliveries for wabsp.WebhookHandler across
-// instances.
-var (
-	_ wabsp.Deduplicator           = (*Store)(nil)
-	_ wabsp.DeduplicationForgetter = (*Store)(nil)
-)
-
-// Forget removes key, so that a delivery whose processing failed is
-// processed again when Meta retries it (wabsp.DeduplicationForgetter).
-func (s *Store) Forget(ctx context.Context, key string) error {
-	if err := s.rdb.Del(ctx, s.prefix+"dedup:"+key).Err(); err != nil {
-		return fmt.Errorf("redisstore: forgetting: %w", err)
+// Complete implements wabsp.Deduplicator: the key reads as done for the
+// dedup TTL.
+func (s *Store) Complete(ctx context.Context, key string) error {
+	if err := s.rdb.Set(ctx, s.dedupKey(key), "done", s.dedupTTL).Err(); err != nil {
+		return fmt.Errorf("redisstore: completing a webhook event: %w", err)
 	}
 	return nil
 }
+
+// Release implements wabsp.Deduplicator. When Redis cannot be reached the
+// lease stays until it expires, and the event is processed on the first
+// redelivery after that: late, never lost.
+func (s *Store) Release(ctx context.Context, key, owner string) error {
+	if err := release.Run(ctx, s.rdb, []string{s.dedupKey(key)}, owner).Err(); err != nil {
+		return fmt.Errorf("redisstore: releasing a webhook event: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) dedupKey(key string) string { return s.prefix + "dedup:" + key }
+
+// A Store deduplicates webhook deliveries for wabsp.WebhookHandler across
+// instances.
+var _ wabsp.Deduplicator = (*Store)(nil)
 
 func flag(b bool) string {
 	if b {

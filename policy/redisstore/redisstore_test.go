@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wabsp/wabsp"
 	"github.com/wabsp/wabsp/policy"
 	"github.com/wabsp/wabsp/policy/policytest"
 	"github.com/wabsp/wabsp/policy/redisstore"
@@ -114,7 +115,9 @@ func TestEveryRedisOperationIsOneRoundTrip(t *testing.T) {
 		{"ObserveStatus", func() error {
 			return tr.ObserveStatus(ctx, policy.StatusUpdate{PhoneNumberID: phone, CustomerWAID: "447700900003", ConversationOrigin: "marketing"})
 		}},
-		{"SeenBefore", func() error { _, err := s.SeenBefore(ctx, "wamid.1"); return err }},
+		{"Claim", func() error { _, err := s.Claim(ctx, "wamid.1", "owner", time.Minute); return err }},
+		{"Complete", func() error { return s.Complete(ctx, "wamid.1") }},
+		{"Release", func() error { return s.Release(ctx, "wamid.2", "owner") }},
 	}
 	for _, op := range ops {
 		before := rt.n.Load()
@@ -151,21 +154,25 @@ func TestTwoTrackersSharingRedisSeeOneState(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, w.Open)
 
-	seen, err := s1.SeenBefore(ctx, "delivery-1")
+	st, err := s1.Claim(ctx, "delivery-1", "receiver", time.Minute)
 	require.NoError(t, err)
-	assert.False(t, seen)
-	seen, err = s2.SeenBefore(ctx, "delivery-1")
+	assert.Equal(t, wabsp.DedupClaimed, st)
+	st, err = s2.Claim(ctx, "delivery-1", "sender", time.Minute)
 	require.NoError(t, err)
-	assert.True(t, seen, "a retried delivery reaching the other instance is seen once")
+	assert.Equal(t, wabsp.DedupInProgress, st, "a retried delivery reaching the other instance waits for the first")
+	require.NoError(t, s1.Complete(ctx, "delivery-1"))
+	st, err = s2.Claim(ctx, "delivery-1", "sender", time.Minute)
+	require.NoError(t, err)
+	assert.Equal(t, wabsp.DedupDone, st, "and is skipped once the first succeeded")
 }
 
-// prefixOf finds the prefix newStore chose by the key SeenBefore writes.
+// prefixOf finds the prefix newStore chose by the key Complete writes.
 func prefixOf(t *testing.T, s *redisstore.Store) string {
 	t.Helper()
 	rdb, _ := newClient(t)
 	ctx := context.Background()
 	const probe = "prefix-probe"
-	_, err := s.SeenBefore(ctx, probe)
+	err := s.Complete(ctx, probe)
 	require.NoError(t, err)
 	keys, err := rdb.Keys(ctx, "wabsp-test:*:dedup:"+probe).Result()
 	require.NoError(t, err)

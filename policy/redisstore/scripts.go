@@ -76,3 +76,29 @@ local used = redis.call('ZCOUNT', KEYS[2], lo, '+inf')
 local oldest = redis.call('ZRANGEBYSCORE', KEYS[2], lo, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
 return {t[1] or '', known, limit, last, start, used, tonumber(oldest[2] or -1)}
 `)
+
+// Webhook deduplication keys, one string per event:
+//
+//	<prefix>dedup:<key>  "done" (TTL: the dedup TTL) or "lease:<owner>" (TTL: the lease)
+//
+// Stores written before leases existed hold "1" for a key seen once; it
+// reads as done, so an upgrade skips nothing and processes nothing twice
+// that it would not have before.
+
+// claim answers 3 (done), 2 (in progress) or 1 (claimed, after recording
+// the lease). ARGV: owner, lease in milliseconds.
+var claim = redis.NewScript(`
+local v = redis.call('GET', KEYS[1])
+if v == 'done' or v == '1' then return 3 end
+if v then return 2 end
+redis.call('SET', KEYS[1], 'lease:' .. ARGV[1], 'PX', ARGV[2])
+return 1
+`)
+
+// release deletes the key only while it is the owner's lease. ARGV: owner.
+var release = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == 'lease:' .. ARGV[1] then
+  redis.call('DEL', KEYS[1])
+end
+return 1
+`)
