@@ -6,6 +6,8 @@ func (r *jsonReader) decodeMessage(m *Message) {
 		switch string(it.key) {
 		case "from":
 			m.From = r.str()
+		case "to":
+			m.To = r.str()
 		case "id":
 			m.ID = r.str()
 		case "timestamp":

@@ -95,6 +95,21 @@ type WebhookConfig struct {
 	// OnOnboarding is called for each PARTNER_ADDED account_update, in
 	// addition to OnAccountUpdate.
 	OnOnboarding func(ctx context.Context, ev OnboardingEvent) error
+	// OnConnection is called, in addition to OnAccountUpdate, for each
+	// account_update that disconnects a customer (PARTNER_REMOVED,
+	// ACCOUNT_OFFBOARDED, PARTNER_APP_UNINSTALLED) or connects one again
+	// (ACCOUNT_RECONNECTED, PARTNER_APP_INSTALLED).
+	OnConnection func(ctx context.Context, ev ConnectionEvent) error
+
+	// Coexistence: a number that stays on the WhatsApp Business app.
+	// OnHistory gets each history change (chunks of past chats, or the
+	// business declining to share them); OnAppStateSync each
+	// smb_app_state_sync change (the app's contacts); OnMessageEcho each
+	// message the business sent from the app, deduplicated like messages
+	// ("echo:<wamid>").
+	OnHistory      func(ctx context.Context, e *WebhookEntry, v *HistoryValue) error
+	OnAppStateSync func(ctx context.Context, e *WebhookEntry, v *AppStateSyncValue) error
+	OnMessageEcho  func(ctx context.Context, m MessageEcho) error
 	// OnChange is the catch-all: it gets every change that no typed
 	// callback above took, including fields this SDK does not know.
 	OnChange func(ctx context.Context, e *WebhookEntry, c *WebhookChange) error
@@ -413,6 +428,9 @@ func (h *WebhookHandler) dispatchChange(d *dispatch, e *WebhookEntry, c *Webhook
 			}
 			run(cfg.OnOnboarding != nil, func() error { return cfg.OnOnboarding(ctx, ev) })
 		}
+		if ev, ok := c.connection(e); ok {
+			run(cfg.OnConnection != nil, func() error { return cfg.OnConnection(ctx, ev) })
+		}
 	case c.AccountReview != nil:
 		run(cfg.OnAccountReview != nil, func() error { return cfg.OnAccountReview(ctx, e, c.AccountReview) })
 	case c.AccountAlert != nil:
@@ -421,6 +439,19 @@ func (h *WebhookHandler) dispatchChange(d *dispatch, e *WebhookEntry, c *Webhook
 		run(cfg.OnBusinessCapability != nil, func() error { return cfg.OnBusinessCapability(ctx, e, c.BusinessCapability) })
 	case c.Security != nil:
 		run(cfg.OnSecurity != nil, func() error { return cfg.OnSecurity(ctx, e, c.Security) })
+	case c.History != nil:
+		run(cfg.OnHistory != nil, func() error { return cfg.OnHistory(ctx, e, c.History) })
+	case c.AppStateSync != nil:
+		run(cfg.OnAppStateSync != nil, func() error { return cfg.OnAppStateSync(ctx, e, c.AppStateSync) })
+	case c.MessageEchoes != nil && cfg.OnMessageEcho != nil:
+		taken = true
+		v := c.MessageEchoes
+		for k := range v.MessageEchoes {
+			m := &v.MessageEchoes[k]
+			echo := MessageEcho{WABAID: e.ID, PhoneNumberID: v.Metadata.PhoneNumberID,
+				DisplayPhoneNumber: v.Metadata.DisplayPhoneNumber, Message: m}
+			d.once(c.Field, dedupKey("echo:", m.ID, ""), func() error { return cfg.OnMessageEcho(ctx, echo) })
+		}
 	}
 	if !taken {
 		run(cfg.OnChange != nil, func() error { return cfg.OnChange(ctx, e, c) })

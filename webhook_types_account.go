@@ -35,25 +35,113 @@ type PhoneNumberNameUpdate struct {
 
 // AccountUpdate is the value of an account_update change. Event says which
 // of the optional members are set: WABAInfo on PARTNER_* events, BanInfo on
-// DISABLED_UPDATE, ViolationInfo on ACCOUNT_VIOLATION.
+// DISABLED_UPDATE, ViolationInfo on ACCOUNT_VIOLATION, DisconnectionInfo on
+// PARTNER_REMOVED of a coexistence number, RestrictionInfo on
+// ACCOUNT_RESTRICTION.
 type AccountUpdate struct {
-	Event         string                     `json:"event"`
-	PhoneNumber   string                     `json:"phone_number,omitempty"`
-	WABAInfo      *WABAInfo                  `json:"waba_info,omitempty"`
-	BanInfo       *BanInfo                   `json:"ban_info,omitempty"`
-	ViolationInfo *ViolationInfo             `json:"violation_info,omitempty"`
-	Extra         map[string]json.RawMessage `json:"extra,omitempty"`
+	Event             string                     `json:"event"`
+	PhoneNumber       string                     `json:"phone_number,omitempty"`
+	WABAInfo          *WABAInfo                  `json:"waba_info,omitempty"`
+	BanInfo           *BanInfo                   `json:"ban_info,omitempty"`
+	ViolationInfo     *ViolationInfo             `json:"violation_info,omitempty"`
+	DisconnectionInfo *DisconnectionInfo         `json:"disconnection_info,omitempty"`
+	RestrictionInfo   []Restriction              `json:"restriction_info,omitempty"`
+	Extra             map[string]json.RawMessage `json:"extra,omitempty"`
 }
 
 // The account_update events a Tech Provider acts on most. Other events are
 // kept as sent.
 const (
-	AccountEventPartnerAdded     = "PARTNER_ADDED"
-	AccountEventPartnerRemoved   = "PARTNER_REMOVED"
-	AccountEventDisabledUpdate   = "DISABLED_UPDATE"
-	AccountEventAccountViolation = "ACCOUNT_VIOLATION"
-	AccountEventAccountDeleted   = "ACCOUNT_DELETED"
+	AccountEventPartnerAdded          = "PARTNER_ADDED"
+	AccountEventPartnerRemoved        = "PARTNER_REMOVED"
+	AccountEventPartnerAppInstalled   = "PARTNER_APP_INSTALLED"
+	AccountEventPartnerAppUninstalled = "PARTNER_APP_UNINSTALLED"
+	AccountEventAccountOffboarded     = "ACCOUNT_OFFBOARDED"
+	AccountEventAccountReconnected    = "ACCOUNT_RECONNECTED"
+	AccountEventAccountRestriction    = "ACCOUNT_RESTRICTION"
+	AccountEventDisabledUpdate        = "DISABLED_UPDATE"
+	AccountEventAccountViolation      = "ACCOUNT_VIOLATION"
+	AccountEventAccountDeleted        = "ACCOUNT_DELETED"
 )
+
+// DisconnectionInfo says why a coexistence number was disconnected from
+// the Cloud API. Reason is one of the DisconnectReason constants (others
+// are kept as sent); InitiatedBy is USER or SYSTEM where Meta says.
+type DisconnectionInfo struct {
+	Reason      string                     `json:"reason"`
+	InitiatedBy string                     `json:"initiated_by,omitempty"`
+	Extra       map[string]json.RawMessage `json:"extra,omitempty"`
+}
+
+// Why Meta disconnects a number onboarded with coexistence (PARTNER_REMOVED).
+const (
+	// DisconnectPrimaryInactivity: the WhatsApp Business app was not opened
+	// on the phone for about 14 days.
+	DisconnectPrimaryInactivity = "PRIMARY_INACTIVITY"
+	// DisconnectCompanionInactivity: a companion device was inactive for
+	// about 30 days.
+	DisconnectCompanionInactivity = "COMPANION_INACTIVITY"
+	DisconnectChangeNumber        = "CHANGE_NUMBER"
+	DisconnectUserReRegistered    = "USER_RE_REGISTERED"
+	DisconnectBusinessDowngrade   = "BUSINESS_DOWNGRADE"
+	DisconnectAccountDisconnected = "ACCOUNT_DISCONNECTED"
+)
+
+// Restriction is one restriction of an ACCOUNT_RESTRICTION update, such as
+// RESTRICTED_BIZ_INITIATED_MESSAGING, until Expiration.
+type Restriction struct {
+	Type       string                     `json:"restriction_type"`
+	Expiration time.Time                  `json:"expiration,omitzero"`
+	Extra      map[string]json.RawMessage `json:"extra,omitempty"`
+}
+
+// ConnectionEvent is an account_update that connects or disconnects a
+// customer's WhatsApp Business Account or number from this app, as
+// WebhookConfig.OnConnection gets it: mark the customer disconnected (and
+// stop sending) or reconnected.
+type ConnectionEvent struct {
+	// Connected is true for ACCOUNT_RECONNECTED and PARTNER_APP_INSTALLED,
+	// false for PARTNER_REMOVED, ACCOUNT_OFFBOARDED and
+	// PARTNER_APP_UNINSTALLED.
+	Connected bool   `json:"connected"`
+	Event     string `json:"event"`
+	// WABAID is waba_info.waba_id where Meta names it, else the entry's id.
+	WABAID      string `json:"waba_id"`
+	PhoneNumber string `json:"phone_number,omitempty"`
+	// Reason and InitiatedBy come from disconnection_info, when sent.
+	Reason       string    `json:"reason,omitempty"`
+	InitiatedBy  string    `json:"initiated_by,omitempty"`
+	PartnerAppID string    `json:"partner_app_id,omitempty"`
+	SolutionID   string    `json:"solution_id,omitempty"`
+	Time         time.Time `json:"time,omitzero"`
+}
+
+// connection returns the connection event of an account_update change in
+// entry e, and false for any other change.
+func (c *WebhookChange) connection(e *WebhookEntry) (ConnectionEvent, bool) {
+	u := c.AccountUpdate
+	if u == nil {
+		return ConnectionEvent{}, false
+	}
+	ev := ConnectionEvent{Event: u.Event, WABAID: e.ID, PhoneNumber: u.PhoneNumber, Time: e.Time}
+	switch u.Event {
+	case AccountEventAccountReconnected, AccountEventPartnerAppInstalled:
+		ev.Connected = true
+	case AccountEventPartnerRemoved, AccountEventAccountOffboarded, AccountEventPartnerAppUninstalled:
+	default:
+		return ConnectionEvent{}, false
+	}
+	if w := u.WABAInfo; w != nil {
+		if w.WABAID != "" {
+			ev.WABAID = w.WABAID
+		}
+		ev.PartnerAppID, ev.SolutionID = w.PartnerAppID, w.SolutionID
+	}
+	if d := u.DisconnectionInfo; d != nil {
+		ev.Reason, ev.InitiatedBy = d.Reason, d.InitiatedBy
+	}
+	return ev, true
+}
 
 // WABAInfo names the WhatsApp Business Account of a PARTNER_* event.
 type WABAInfo struct {
@@ -227,6 +315,39 @@ func (r *jsonReader) decodeAccountUpdate(u *AccountUpdate) {
 			}
 			v.Extra = o.extra
 			u.ViolationInfo = v
+		case "disconnection_info":
+			d := &DisconnectionInfo{}
+			o := r.object()
+			for o.next() {
+				switch string(o.key) {
+				case "reason":
+					d.Reason = r.enum()
+				case "initiated_by":
+					d.InitiatedBy = r.enum()
+				default:
+					o.keep()
+				}
+			}
+			d.Extra = o.extra
+			u.DisconnectionInfo = d
+		case "restriction_info":
+			u.RestrictionInfo = nil
+			for arr := r.array(); arr.next(); {
+				u.RestrictionInfo = append(u.RestrictionInfo, Restriction{})
+				x := &u.RestrictionInfo[len(u.RestrictionInfo)-1]
+				o := r.object()
+				for o.next() {
+					switch string(o.key) {
+					case "restriction_type":
+						x.Type = r.enum()
+					case "expiration":
+						x.Expiration = r.time()
+					default:
+						o.keep()
+					}
+				}
+				x.Extra = o.extra
+			}
 		default:
 			it.keep()
 		}

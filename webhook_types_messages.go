@@ -63,7 +63,9 @@ const (
 // Message is one inbound message. The pointer matching Type is set; a
 // message that came from an ad also has Referral.
 type Message struct {
-	From      string      `json:"from"`
+	From string `json:"from"`
+	// To is set on messages the business sent: echoes and history.
+	To        string      `json:"to,omitempty"`
 	ID        string      `json:"id"`
 	Timestamp time.Time   `json:"timestamp"`
 	Type      MessageType `json:"type"`

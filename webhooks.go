@@ -59,6 +59,9 @@ const (
 	FieldAccountAlerts            WebhookField = "account_alerts"
 	FieldBusinessCapabilityUpdate WebhookField = "business_capability_update"
 	FieldSecurity                 WebhookField = "security"
+	FieldHistory                  WebhookField = "history"
+	FieldSMBAppStateSync          WebhookField = "smb_app_state_sync"
+	FieldSMBMessageEchoes         WebhookField = "smb_message_echoes"
 )
 
 // WebhookChange is one change: its field and the typed value for that
@@ -79,6 +82,9 @@ type WebhookChange struct {
 	AccountAlert       *AccountAlert             `json:"account_alerts,omitempty"`
 	BusinessCapability *BusinessCapabilityUpdate `json:"business_capability_update,omitempty"`
 	Security           *SecurityUpdate           `json:"security,omitempty"`
+	History            *HistoryValue             `json:"history,omitempty"`
+	AppStateSync       *AppStateSyncValue        `json:"smb_app_state_sync,omitempty"`
+	MessageEchoes      *MessageEchoesValue       `json:"smb_message_echoes,omitempty"`
 
 	// Raw is the value of a field this SDK does not decode, or a value that
 	// is not an object.
@@ -92,7 +98,8 @@ func (c *WebhookChange) Known() bool {
 	switch c.Field {
 	case FieldMessages, FieldTemplateStatusUpdate, FieldTemplateQualityUpdate, FieldTemplateCategoryUpdate,
 		FieldPhoneNumberQualityUpdate, FieldPhoneNumberNameUpdate, FieldAccountUpdate, FieldAccountReviewUpdate,
-		FieldAccountAlerts, FieldBusinessCapabilityUpdate, FieldSecurity:
+		FieldAccountAlerts, FieldBusinessCapabilityUpdate, FieldSecurity, FieldHistory, FieldSMBAppStateSync,
+		FieldSMBMessageEchoes:
 		return true
 	}
 	return false
@@ -229,6 +236,15 @@ func (r *jsonReader) decodeValue(c *WebhookChange) {
 	case FieldSecurity:
 		c.Security = &SecurityUpdate{}
 		r.decodeSecurity(c.Security)
+	case FieldHistory:
+		c.History = &HistoryValue{}
+		r.decodeHistory(c.History)
+	case FieldSMBAppStateSync:
+		c.AppStateSync = &AppStateSyncValue{}
+		r.decodeAppStateSync(c.AppStateSync)
+	case FieldSMBMessageEchoes:
+		c.MessageEchoes = &MessageEchoesValue{}
+		r.decodeMessageEchoes(c.MessageEchoes)
 	default:
 		c.Raw = r.raw()
 	}
