@@ -106,10 +106,18 @@ func NewClient(opts ...Option) (*Client, error) {
 	if hc == nil {
 		hc = &http.Client{Transport: defaultTransport()}
 	}
+	// A copy, so that the caller's *http.Client is never changed.
+	cp := *hc
+	hc = &cp
 	if cfg.transport != nil {
-		cp := *hc
-		cp.Transport = cfg.transport
-		hc = &cp
+		hc.Transport = cfg.transport
+	}
+	hc.CheckRedirect = sameOriginRedirects(hc.CheckRedirect)
+	switch {
+	case cfg.attemptTimeout > 0:
+		hc.Timeout = cfg.attemptTimeout
+	case hc.Timeout == 0:
+		hc.Timeout = DefaultAttemptTimeout
 	}
 	c.http = c.newRetryClient(hc)
 	return c, nil
@@ -120,6 +128,12 @@ func NewClient(opts ...Option) (*Client, error) {
 // kept alive for reuse; further concurrent calls wait for a free one.
 // WithHTTPClient or WithTransport replace the pool.
 const MaxConnsPerHost = 64
+
+// DefaultAttemptTimeout bounds one attempt of a call, from dialling to the
+// last byte of the response body, unless WithAttemptTimeout says otherwise:
+// a server that sends its headers and then trickles the body must not hold a
+// call without a deadline forever.
+const DefaultAttemptTimeout = 3 * time.Minute
 
 // responseHeaderTimeout bounds the wait for a response's headers on one
 // attempt, so a server that never answers costs an attempt, not the caller's

@@ -60,7 +60,8 @@ type OnboardingError struct {
 
 // Error names the step and the cause.
 func (e *OnboardingError) Error() string {
-	return fmt.Sprintf("wabsp: onboarding failed at %s: %v", e.Step, e.Err)
+	// The cause's own "wabsp: " would stutter after ours.
+	return fmt.Sprintf("wabsp: onboarding failed at %s: %s", e.Step, strings.TrimPrefix(fmt.Sprint(e.Err), "wabsp: "))
 }
 
 // Unwrap returns the cause.

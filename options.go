@@ -27,6 +27,7 @@ type config struct {
 	httpClient       *http.Client
 	transport        http.RoundTripper
 	retry            RetryPolicy
+	attemptTimeout   time.Duration
 	logger           *slog.Logger
 	userAgentSuffix  string
 	noAppSecretProof bool
@@ -169,6 +170,22 @@ func WithRetryPolicy(p RetryPolicy) Option {
 			return err
 		}
 		c.retry = p
+		return nil
+	}
+}
+
+// WithAttemptTimeout bounds each attempt of a call, from dialling to the
+// last byte of the response body, to d (DefaultAttemptTimeout unless given;
+// an *http.Client given with WithHTTPClient keeps its own Timeout when set
+// and this option is not). An attempt that runs out is retried like a
+// dropped connection where the call is safe to repeat; the context still
+// bounds the call as a whole.
+func WithAttemptTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return errors.New("wabsp: WithAttemptTimeout needs a positive duration")
+		}
+		c.attemptTimeout = d
 		return nil
 	}
 }
