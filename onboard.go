@@ -29,7 +29,7 @@ func (s SignupSession) Validate() error {
 		{"waba_id", s.WABAID}, {"phone_number_id", s.PhoneNumberID}, {"business_id", s.BusinessID},
 	} {
 		if id.value != "" && !isDigits(id.value) {
-			v.addf(id.field, "must be a numeric Meta id, got %q", truncate(id.value, 32))
+			v.notNumeric(id.field, id.value)
 		}
 	}
 	v.maxLen("client_ref", s.ClientRef, MaxClientRefLength)

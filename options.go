@@ -31,6 +31,9 @@ type config struct {
 	logger           *slog.Logger
 	userAgentSuffix  string
 	noAppSecretProof bool
+	// fromEnv and required are checked once every option is applied.
+	fromEnv  bool
+	required []Requirement
 }
 
 // WithPlivoCredentials sets the Plivo Auth ID and Auth Token of the Tech
@@ -89,16 +92,20 @@ func WithAccessToken(token string) Option {
 }
 
 // FromEnv reads PLIVO_AUTH_ID, PLIVO_AUTH_TOKEN, META_APP_ID and
-// META_APP_SECRET. A pair that is wholly unset is skipped; a pair set by half
-// is an error. Options after FromEnv override what it read. The environment
-// is never read without this option.
+// META_APP_SECRET. A pair that is wholly unset is skipped (Require makes it
+// an error); a pair set by half is an error naming the missing variable.
+// Options after FromEnv override what it read. The environment is never read
+// without this option.
 func FromEnv() Option {
 	return func(c *config) error {
+		c.fromEnv = true
 		var errs []error
-		if id, tok := os.Getenv("PLIVO_AUTH_ID"), os.Getenv("PLIVO_AUTH_TOKEN"); id != "" || tok != "" {
+		// Half a pair is left for checkCredentials, which names every
+		// missing variable in one error.
+		if id, tok := os.Getenv("PLIVO_AUTH_ID"), os.Getenv("PLIVO_AUTH_TOKEN"); id != "" && tok != "" {
 			errs = append(errs, WithPlivoCredentials(id, tok)(c))
 		}
-		if id, secret := os.Getenv("META_APP_ID"), os.Getenv("META_APP_SECRET"); id != "" || secret != "" {
+		if id, secret := os.Getenv("META_APP_ID"), os.Getenv("META_APP_SECRET"); id != "" && secret != "" {
 			errs = append(errs, WithMetaApp(id, secret)(c))
 		}
 		return errors.Join(errs...)
