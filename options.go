@@ -232,10 +232,13 @@ func WithoutAppSecretProof() Option {
 }
 
 // RetryPolicy says when and how long the client waits before sending a
-// request again. Only transport failures, HTTP 429, HTTP 5xx and Graph
-// errors classified as throttled or temporary are retried; other 4xx never
-// are. A POST whose outcome cannot be told afterwards is retried only where
-// the failure happened before the request reached the server.
+// request again. Only transport failures (an attempt timeout included), HTTP
+// 429, HTTP 5xx other than 501 and Graph errors whose code is throttling or
+// temporary, whatever their HTTP status, are retried; no other answer is. A
+// POST whose outcome cannot be told afterwards is retried only after a 429 or
+// a throttling code (the server refused it) or where the connection failed
+// before the request was sent. A wait asked for beyond MaxRetryAfter is never
+// slept: the call returns a *RateLimitError at once.
 type RetryPolicy struct {
 	// MaxAttempts is the number of tries in all, first one included: 1
 	// disables retries.

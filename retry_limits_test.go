@@ -115,3 +115,38 @@ func TestWithAttemptTimeoutRefusesANonPositiveDuration(t *testing.T) {
 		assert.ErrorContains(t, err, "WithAttemptTimeout", "duration %v", d)
 	}
 }
+
+func TestGraphTemporaryCodesAreRetriedWhateverTheirStatus(t *testing.T) {
+	t.Parallel()
+	const temporary = `{"error":{"message":"An unexpected error has occurred.","type":"OAuthException","code":2,"fbtrace_id":"Tmp"}}`
+	tests := []struct {
+		name      string
+		body      string
+		call      func(c *wabsp.Client) error
+		wantCalls int64
+		is        func(error) bool
+	}{
+		{"a GET answered 400 with code 2 is retried", temporary, func(c *wabsp.Client) error {
+			_, err := c.GetTemplate(context.Background(), "1234567890")
+			return err
+		}, int64(fastRetries.MaxAttempts), isType[*wabsp.ServerError]},
+		{"a template submission answered 400 with code 2 is not", temporary, func(c *wabsp.Client) error {
+			_, err := c.SubmitTemplate(context.Background(), "109876543210987", submitRequest)
+			return err
+		}, 1, isType[*wabsp.ServerError]},
+		{"a GET answered 400 with code 100 is not", `{"error":{"message":"Invalid parameter","type":"OAuthException","code":100,"fbtrace_id":"Bad"}}`,
+			func(c *wabsp.Client) error {
+				_, err := c.GetTemplate(context.Background(), "1234567890")
+				return err
+			}, 1, isType[*wabsp.BadRequestError]},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rs := newRealServer(t, answer(400, tt.body))
+			err := tt.call(clientFor(t, rs))
+			assert.True(t, tt.is(err), "%T", err)
+			assert.Equal(t, tt.wantCalls, rs.calls.Load())
+		})
+	}
+}
