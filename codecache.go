@@ -26,7 +26,7 @@ const (
 // token belongs to the session that first presented it; handing it to a
 // second session would attach one customer's WABA to another tenant. It also
 // matches ErrCodeAlreadyUsed, the answer Graph gives for a used code.
-var ErrCodeReused = &codeReusedError{}
+var ErrCodeReused error = &codeReusedError{}
 
 type codeReusedError struct{}
 
