@@ -135,7 +135,8 @@ func NewClient(opts ...Option) (*Client, error) {
 const MaxConnsPerHost = 64
 
 // DefaultAttemptTimeout bounds one attempt of a call, from dialling to the
-// last byte of the response body, unless WithAttemptTimeout says otherwise:
+// last byte of the response body, unless WithAttemptTimeout (or the Timeout
+// of an *http.Client given with WithHTTPClient) says otherwise:
 // a server that sends its headers and then trickles the body must not hold a
 // call without a deadline forever.
 const DefaultAttemptTimeout = 3 * time.Minute
