@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -50,9 +51,10 @@ type Client struct {
 }
 
 // NewClient returns a Client configured by opts. It fails when an option is
-// given an invalid value; credentials that are missing are reported by the
+// given an invalid value. Credentials that are missing are reported by the
 // first call that needs them, so a client for Graph calls alone needs no
-// Plivo credentials.
+// Plivo credentials, unless Require names them: then NewClient fails at once
+// with a *MissingCredentialsError naming every one missing.
 func NewClient(opts ...Option) (*Client, error) {
 	cfg := config{
 		plivoBase:    DefaultPlivoBaseURL,
@@ -68,6 +70,9 @@ func NewClient(opts ...Option) (*Client, error) {
 		if err := opt(&cfg); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if err := cfg.checkCredentials(); err != nil {
+		errs = append(errs, err)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -106,10 +111,18 @@ func NewClient(opts ...Option) (*Client, error) {
 	if hc == nil {
 		hc = &http.Client{Transport: defaultTransport()}
 	}
+	// A copy, so that the caller's *http.Client is never changed.
+	cp := *hc
+	hc = &cp
 	if cfg.transport != nil {
-		cp := *hc
-		cp.Transport = cfg.transport
-		hc = &cp
+		hc.Transport = cfg.transport
+	}
+	hc.CheckRedirect = sameOriginRedirects(hc.CheckRedirect)
+	switch {
+	case cfg.attemptTimeout > 0:
+		hc.Timeout = cfg.attemptTimeout
+	case hc.Timeout == 0:
+		hc.Timeout = DefaultAttemptTimeout
 	}
 	c.http = c.newRetryClient(hc)
 	return c, nil
@@ -120,6 +133,13 @@ func NewClient(opts ...Option) (*Client, error) {
 // kept alive for reuse; further concurrent calls wait for a free one.
 // WithHTTPClient or WithTransport replace the pool.
 const MaxConnsPerHost = 64
+
+// DefaultAttemptTimeout bounds one attempt of a call, from dialling to the
+// last byte of the response body, unless WithAttemptTimeout (or the Timeout
+// of an *http.Client given with WithHTTPClient) says otherwise:
+// a server that sends its headers and then trickles the body must not hold a
+// call without a deadline forever.
+const DefaultAttemptTimeout = 3 * time.Minute
 
 // responseHeaderTimeout bounds the wait for a response's headers on one
 // attempt, so a server that never answers costs an attempt, not the caller's
@@ -144,8 +164,22 @@ func parseBaseURL(name, raw string) (*url.URL, error) {
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("wabsp: %s base URL must not carry credentials, a query or a fragment", name)
 	}
+	// The SDK appends /v1/Account/{auth_id}/ or /{version}/ itself: a base
+	// URL that already has them would silently call /v1/v1/... and get 404s.
+	for _, seg := range strings.Split(u.Path, "/") {
+		switch {
+		case name == "Plivo" && strings.EqualFold(seg, "v1"):
+			return nil, fmt.Errorf("wabsp: Plivo base URL %q must not include /v1: give the host, such as %s; the SDK adds /v1/Account/{auth_id}/", raw, DefaultPlivoBaseURL)
+		case name == "Graph" && graphVersionSegment.MatchString(seg):
+			return nil, fmt.Errorf("wabsp: Graph base URL %q must not include a version (%s): give the host, such as %s, and set the version with WithGraphVersion", raw, seg, DefaultGraphBaseURL)
+		}
+	}
 	return u, nil
 }
+
+// graphVersionSegment is a path segment that looks like a Graph version,
+// complete (v24.0) or not (v24).
+var graphVersionSegment = regexp.MustCompile(`^[vV]\d+(\.\d+)?$`)
 
 // WithToken returns a copy of the client that makes Graph calls with token,
 // such as the business token a customer's Embedded Signup code was exchanged

@@ -16,10 +16,18 @@
 //
 // Every error response becomes a typed error: *BadRequestError (400),
 // *AuthenticationError (401), *PermissionError (403), *RateLimitError (429),
-// *ServerError (5xx), each embedding *APIError with the status, the
-// provider's request id (Plivo's api_id or Graph's fbtrace_id) and the raw
-// body. A Graph error envelope is also reachable as *GraphError, and the
-// documented Plivo 400 reasons as sentinels such as ErrWABAAlreadyOnboarded:
+// *ServerError (5xx), each embedding *APIError with the method, the URL
+// (credentials redacted), the status, the provider's request id (Plivo's
+// api_id or Graph's fbtrace_id) and the raw body. Graph errors are typed by
+// their code rather than their status (190 is an *AuthenticationError, a
+// throttling code a *RateLimitError, a temporary code a *ServerError), and
+// the envelope is reachable as *GraphError. The error string carries the
+// method, the path, the status and, for Graph, the code, subcode, type and
+// Meta's user-facing message, and never a credential. The documented Plivo
+// 400 reasons match sentinels such as ErrWABAAlreadyOnboarded, and the Graph
+// errors callers branch on match ErrCodeExpired, ErrCodeAlreadyUsed,
+// ErrTemplateExists, ErrPhoneNumberInUse, ErrTooManyCodeRequests,
+// ErrRegisterLimit and ErrAccessRevoked:
 //
 //	resp, err := client.EmbeddedSignup(ctx, req)
 //	var bad *wabsp.BadRequestError
@@ -31,16 +39,23 @@
 //	}
 //
 // Invalid input is refused before anything is sent, with a *ValidationError
-// listing every problem.
+// listing every problem. A call that got no HTTP answer is a *RequestError;
+// a redirect to another scheme, host or port is refused (ErrRedirectRefused)
+// so that credentials never leave the configured origin. Require makes
+// NewClient fail with a *MissingCredentialsError naming every missing
+// variable.
 //
 // # Retries
 //
-// Transport failures, 429, 5xx and the Graph errors Meta marks as throttling
-// or temporary are retried with capped exponential backoff and jitter,
-// honouring Retry-After; no other 4xx is. A POST is retried after a 5xx only
+// Transport failures, 429, 5xx (but 501) and the Graph codes Meta marks as
+// throttling or temporary, whatever their HTTP status, are retried with
+// capped exponential backoff and jitter, honouring Retry-After; no other
+// answer is. A Retry-After beyond RetryPolicy.MaxRetryAfter is not slept: the
+// call returns a *RateLimitError at once. A POST is retried after a 5xx only
 // where a repeat is harmless or can be recognised, as Embedded Signup's
-// "already registered" answer can. Cancelling the context stops a call at
-// once, also while it waits to retry. See RetryPolicy.
+// "already registered" answer can. Each attempt is bounded by
+// DefaultAttemptTimeout (WithAttemptTimeout); cancelling the context stops a
+// call at once, also while it waits to retry. See RetryPolicy.
 //
 // # Customer assets
 //

@@ -153,3 +153,35 @@ func TestEmbeddedSignupValidationReportsEveryProblemAtOnce(t *testing.T) {
 		})
 	}
 }
+
+func TestANonNumericWABAIDMatchesErrInvalidWABAIDWhicheverCallNoticed(t *testing.T) {
+	t.Parallel()
+	const bad = "WABA_ID_FROM_SIGNUP"
+	calls := map[string]func(c *wabsp.Client) error{
+		"EmbeddedSignup": func(c *wabsp.Client) error {
+			req := signupRequest
+			req.WABAID = bad
+			_, err := c.EmbeddedSignup(context.Background(), req)
+			return err
+		},
+		"Onboard": func(c *wabsp.Client) error {
+			_, err := c.Onboard(context.Background(), wabsp.SignupSession{Code: "AQBtestcode123", WABAID: bad})
+			return err
+		},
+		"SubscribeApp": func(c *wabsp.Client) error { return c.SubscribeApp(context.Background(), bad) },
+		"SubmitTemplate": func(c *wabsp.Client) error {
+			_, err := c.SubmitTemplate(context.Background(), bad, submitRequest)
+			return err
+		},
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c, mt := newMockedClient(t, wabsp.WithAccessToken(testAccessToken))
+			err := call(c)
+			assert.ErrorIs(t, err, wabsp.ErrInvalidWABAID)
+			assert.NotErrorIs(t, err, wabsp.ErrMissingWABAID)
+			assert.Equal(t, 0, mt.GetTotalCallCount(), "nothing sent")
+		})
+	}
+}

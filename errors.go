@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -35,21 +36,43 @@ type APIError struct {
 	// Body is the raw response body (read up to a limit), kept even when it
 	// is not JSON or is truncated.
 	Body []byte
+	// Method is the request's HTTP method.
+	Method string
+	// URL is the request's URL with every credential in its query (code,
+	// client_secret, input_token, access_token, appsecret_proof) redacted.
+	URL string
 	// Response is the final HTTP response; its body has already been read
-	// and closed, use Body instead.
+	// and closed, use Body instead. Its Request carries the redacted URL and
+	// no credential header.
 	Response *http.Response
 	// Attempts is how many times the request was sent.
 	Attempts int
+
+	// path is the URL's path, which Error prints; graph is the envelope
+	// whose code and user-facing text Error adds.
+	path  string
+	graph *GraphError
 }
 
-// Error describes the failure without any credential: neither the body nor
-// the URL's query is part of it.
+// Error describes the failure without any credential: the method, the path
+// (never the query), the status, the provider's message and, for Graph, the
+// code, subcode, type and the user-facing title and message Meta sent.
 func (e *APIError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "wabsp: %s: HTTP %d", e.Provider, e.StatusCode)
+	fmt.Fprintf(&b, "wabsp: %s: ", e.Provider)
+	if e.Method != "" && e.path != "" {
+		fmt.Fprintf(&b, "%s %s: ", e.Method, e.path)
+	}
+	fmt.Fprintf(&b, "HTTP %d", e.StatusCode)
 	if e.Message != "" {
 		b.WriteString(": ")
 		b.WriteString(e.Message)
+	}
+	if g := e.graph; g != nil {
+		b.WriteString(" (")
+		b.WriteString(g.codeText())
+		b.WriteString(")")
+		g.writeDetails(&b, e.Message)
 	}
 	if e.RequestID != "" {
 		idName := "api_id"
@@ -218,9 +241,19 @@ type RequestError struct {
 	Err      error
 }
 
-// Error names the request with its redacted URL.
+// Error names the request with its redacted URL, once: net/http's own
+// *url.Error, which repeats the URL, is printed without it.
 func (e *RequestError) Error() string {
-	s := fmt.Sprintf("wabsp: %s %s: %v", e.Method, e.URL, e.Err)
+	cause := e.Err
+	var ue *url.Error
+	if errors.As(cause, &ue) && ue.Err != nil {
+		cause = ue.Err
+	}
+	msg := ""
+	if cause != nil {
+		msg = strings.TrimPrefix(cause.Error(), "wabsp: ")
+	}
+	s := fmt.Sprintf("wabsp: %s %s: %s", e.Method, e.URL, msg)
 	if e.Attempts > 1 {
 		s += " (after " + strconv.Itoa(e.Attempts) + " attempts)"
 	}
@@ -234,7 +267,10 @@ func (e *RequestError) Unwrap() error { return e.Err }
 // newAPIError turns a non-2xx response into the typed error for its status,
 // or for its Graph error code where Graph sent an envelope.
 func newAPIError(p Provider, resp *http.Response, body []byte, attempts int) error {
-	base := &APIError{Provider: p, StatusCode: resp.StatusCode, Body: body, Response: resp, Attempts: attempts}
+	base := &APIError{Provider: p, StatusCode: resp.StatusCode, Body: body, Response: redactedResponse(resp), Attempts: attempts}
+	if req := resp.Request; req != nil {
+		base.Method, base.URL, base.path = req.Method, redactURL(req.URL), req.URL.Path
+	}
 	var graph *GraphError
 	switch p {
 	case ProviderPlivo:
@@ -251,6 +287,7 @@ func newAPIError(p Provider, resp *http.Response, body []byte, attempts int) err
 		if graph != nil {
 			base.RequestID = graph.FBTraceID
 			base.Message = graph.Message
+			base.graph = graph
 		}
 	}
 	if base.Message == "" {

@@ -3,6 +3,9 @@ package wabsp
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 )
 
 // GraphError is Meta's Graph API error envelope,
@@ -28,20 +31,45 @@ type GraphErrorData struct {
 	Details          string `json:"details"`
 }
 
-// Error gives the code, subcode, type and message.
+// Error gives the code, subcode, type, message and the user-facing title,
+// message and details Meta sent, which usually say what to change.
 func (e *GraphError) Error() string {
-	s := fmt.Sprintf("wabsp: graph error %d", e.Code)
+	var b strings.Builder
+	b.WriteString("wabsp: graph error: ")
+	b.WriteString(e.Message)
+	b.WriteString(" (")
+	b.WriteString(e.codeText())
+	b.WriteString(")")
+	e.writeDetails(&b, e.Message)
+	return b.String()
+}
+
+// codeText renders "code 100, subcode 2388024, OAuthException".
+func (e *GraphError) codeText() string {
+	s := "code " + strconv.Itoa(e.Code)
 	if e.Subcode != 0 {
-		s += fmt.Sprintf("/%d", e.Subcode)
+		s += ", subcode " + strconv.Itoa(e.Subcode)
 	}
 	if e.Type != "" {
-		s += " (" + e.Type + ")"
-	}
-	s += ": " + e.Message
-	if e.Data.Details != "" {
-		s += ": " + e.Data.Details
+		s += ", " + e.Type
 	}
 	return s
+}
+
+// writeDetails appends ": title: user message: details", skipping what is
+// empty or repeats what was already written (Meta often sends the message
+// again as the title).
+func (e *GraphError) writeDetails(b *strings.Builder, already string) {
+	seen := []string{already}
+	for _, part := range []string{e.UserTitle, e.UserMsg, e.Data.Details} {
+		part = strings.TrimSpace(part)
+		if part == "" || slices.Contains(seen, part) {
+			continue
+		}
+		seen = append(seen, part)
+		b.WriteString(": ")
+		b.WriteString(part)
+	}
 }
 
 // GraphErrorKind groups Graph error codes by what a caller can do about them.

@@ -29,7 +29,7 @@ func (s SignupSession) Validate() error {
 		{"waba_id", s.WABAID}, {"phone_number_id", s.PhoneNumberID}, {"business_id", s.BusinessID},
 	} {
 		if id.value != "" && !isDigits(id.value) {
-			v.addf(id.field, "must be a numeric Meta id, got %q", truncate(id.value, 32))
+			v.notNumeric(id.field, id.value)
 		}
 	}
 	v.maxLen("client_ref", s.ClientRef, MaxClientRefLength)
@@ -60,7 +60,8 @@ type OnboardingError struct {
 
 // Error names the step and the cause.
 func (e *OnboardingError) Error() string {
-	return fmt.Sprintf("wabsp: onboarding failed at %s: %v", e.Step, e.Err)
+	// The cause's own "wabsp: " would stutter after ours.
+	return fmt.Sprintf("wabsp: onboarding failed at %s: %s", e.Step, strings.TrimPrefix(fmt.Sprint(e.Err), "wabsp: "))
 }
 
 // Unwrap returns the cause.
@@ -115,10 +116,24 @@ type OnboardingResult struct {
 //     can act on the WABA where Graph listed no target ids);
 //  5. call Plivo's Embedded Signup API.
 //
-// Onboard is idempotent: Plivo's "already registered" answer for the WABA is
-// a success with AlreadyOnboarded set, and the token a code was exchanged for
-// is remembered for a while (keyed by a hash of the code) so that running
-// Onboard again with the same session does not fail on the single-use code.
+// Onboard is idempotent for one session: Plivo's "already registered" answer
+// for the WABA is a success with AlreadyOnboarded set, and the token a code
+// was exchanged for is remembered for 15 minutes (keyed by a hash of the
+// code) so that running Onboard again with the same session does not fail on
+// the single-use code. "The same session" means the same code, client_ref,
+// waba_id, phone_number_id and business_id, field for field (an empty field
+// matches only an empty field). Any other session presenting a code this
+// Client has exchanged fails at StepExchangeCode with ErrCodeReused before
+// anything is sent: a replayed code must never hand one customer's token to
+// another tenant.
+//
+// The memory is per Client (at most 1,024 codes). In a deployment with
+// several replicas, a retry that lands on another replica exchanges the code
+// again and Graph answers ErrCodeAlreadyUsed: store the OnboardingResult
+// (its Token, encrypted) under the session when the first Onboard succeeds,
+// and answer a retry from the store rather than from the code, or route a
+// session's retries to the replica that served it.
+//
 // A failure is an *OnboardingError naming its step.
 func (c *Client) Onboard(ctx context.Context, s SignupSession) (*OnboardingResult, error) {
 	if err := s.Validate(); err != nil {
@@ -131,7 +146,7 @@ func (c *Client) Onboard(ctx context.Context, s SignupSession) (*OnboardingResul
 		return nil, &OnboardingError{Step: StepValidate, Err: ErrNoPlivoCredentials}
 	}
 
-	tok, err := c.exchangeCodeOnce(ctx, s.Code)
+	tok, err := c.exchangeCodeOnce(ctx, s)
 	if err != nil {
 		return nil, &OnboardingError{Step: StepExchangeCode, Err: err}
 	}

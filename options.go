@@ -27,9 +27,13 @@ type config struct {
 	httpClient       *http.Client
 	transport        http.RoundTripper
 	retry            RetryPolicy
+	attemptTimeout   time.Duration
 	logger           *slog.Logger
 	userAgentSuffix  string
 	noAppSecretProof bool
+	// fromEnv and required are checked once every option is applied.
+	fromEnv  bool
+	required []Requirement
 }
 
 // WithPlivoCredentials sets the Plivo Auth ID and Auth Token of the Tech
@@ -88,16 +92,20 @@ func WithAccessToken(token string) Option {
 }
 
 // FromEnv reads PLIVO_AUTH_ID, PLIVO_AUTH_TOKEN, META_APP_ID and
-// META_APP_SECRET. A pair that is wholly unset is skipped; a pair set by half
-// is an error. Options after FromEnv override what it read. The environment
-// is never read without this option.
+// META_APP_SECRET. A pair that is wholly unset is skipped (Require makes it
+// an error); a pair set by half is an error naming the missing variable.
+// Options after FromEnv override what it read. The environment is never read
+// without this option.
 func FromEnv() Option {
 	return func(c *config) error {
+		c.fromEnv = true
 		var errs []error
-		if id, tok := os.Getenv("PLIVO_AUTH_ID"), os.Getenv("PLIVO_AUTH_TOKEN"); id != "" || tok != "" {
+		// Half a pair is left for checkCredentials, which names every
+		// missing variable in one error.
+		if id, tok := os.Getenv("PLIVO_AUTH_ID"), os.Getenv("PLIVO_AUTH_TOKEN"); id != "" && tok != "" {
 			errs = append(errs, WithPlivoCredentials(id, tok)(c))
 		}
-		if id, secret := os.Getenv("META_APP_ID"), os.Getenv("META_APP_SECRET"); id != "" || secret != "" {
+		if id, secret := os.Getenv("META_APP_ID"), os.Getenv("META_APP_SECRET"); id != "" && secret != "" {
 			errs = append(errs, WithMetaApp(id, secret)(c))
 		}
 		return errors.Join(errs...)
@@ -173,6 +181,22 @@ func WithRetryPolicy(p RetryPolicy) Option {
 	}
 }
 
+// WithAttemptTimeout bounds each attempt of a call, from dialling to the
+// last byte of the response body, to d (DefaultAttemptTimeout unless given;
+// an *http.Client given with WithHTTPClient keeps its own Timeout when set
+// and this option is not). An attempt that runs out is retried like a
+// dropped connection where the call is safe to repeat; the context still
+// bounds the call as a whole.
+func WithAttemptTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return errors.New("wabsp: WithAttemptTimeout needs a positive duration")
+		}
+		c.attemptTimeout = d
+		return nil
+	}
+}
+
 // WithLogger logs each attempt (at debug level) and each retry (at warn
 // level) to l. Log lines carry the method, the URL with credentials redacted,
 // the status and the attempt; never a header or a body. Without this option
@@ -208,10 +232,13 @@ func WithoutAppSecretProof() Option {
 }
 
 // RetryPolicy says when and how long the client waits before sending a
-// request again. Only transport failures, HTTP 429, HTTP 5xx and Graph
-// errors classified as throttled or temporary are retried; other 4xx never
-// are. A POST whose outcome cannot be told afterwards is retried only where
-// the failure happened before the request reached the server.
+// request again. Only transport failures (an attempt timeout included), HTTP
+// 429, HTTP 5xx other than 501 and Graph errors whose code is throttling or
+// temporary, whatever their HTTP status, are retried; no other answer is. A
+// POST whose outcome cannot be told afterwards is retried only after a 429 or
+// a throttling code (the server refused it) or where the connection failed
+// before the request was sent. A wait asked for beyond MaxRetryAfter is never
+// slept: the call returns a *RateLimitError at once.
 type RetryPolicy struct {
 	// MaxAttempts is the number of tries in all, first one included: 1
 	// disables retries.

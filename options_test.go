@@ -70,5 +70,6 @@ func TestFromEnvReadsCredentialsOnlyWhenAsked(t *testing.T) {
 
 	t.Setenv("META_APP_SECRET", "")
 	_, err = wabsp.NewClient(wabsp.FromEnv())
-	assert.ErrorContains(t, err, "app secret is empty", "half a pair is an error")
+	assert.EqualError(t, err, "wabsp: missing credentials: META_APP_SECRET", "half a pair is an error naming the missing variable")
+	assert.ErrorIs(t, err, wabsp.ErrNoMetaApp)
 }

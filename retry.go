@@ -122,6 +122,11 @@ func (st *attemptState) decide(resp *http.Response, err error, maxRetryAfter tim
 		if g := peekGraphError(resp); g != nil {
 			switch g.Kind() {
 			case GraphErrorThrottled:
+				// The same rule as a 429: a wait beyond MaxRetryAfter is
+				// the caller's to decide, not a sleep inside the call.
+				if retryAfter(resp) > maxRetryAfter {
+					return false, ""
+				}
 				st.refused.Store(true)
 				return true, "graph throttling"
 			case GraphErrorTemporary:
@@ -206,13 +211,15 @@ func peekGraphError(resp *http.Response) *GraphError {
 }
 
 // retryableTransportError rules out failures that will fail the same way
-// again: bad certificates, redirect loops, invalid requests.
+// again: bad certificates, refused redirects, invalid requests.
 func retryableTransportError(err error) bool {
 	var certErr *x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	var invalidErr x509.CertificateInvalidError
 	switch {
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+	// checkRetry has already stopped for the caller's own deadline; a
+	// DeadlineExceeded here is the attempt's timeout, worth another try.
+	case errors.Is(err, context.Canceled), errors.Is(err, ErrRedirectRefused):
 		return false
 	case errors.As(err, &certErr), errors.As(err, &hostErr), errors.As(err, &invalidErr):
 		return false

@@ -1,8 +1,10 @@
 package wabsp
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"strings"
 )
@@ -68,6 +70,11 @@ func redactURL(u *url.URL) string {
 	if u == nil {
 		return ""
 	}
+	return redactedURL(u).String()
+}
+
+// redactedURL returns a copy of u without user info or sensitive query values.
+func redactedURL(u *url.URL) *url.URL {
 	c := *u
 	if c.User != nil {
 		c.User = url.User(c.User.Username())
@@ -81,5 +88,26 @@ func redactURL(u *url.URL) string {
 		}
 		c.RawQuery = q.Encode()
 	}
-	return c.String()
+	return &c
+}
+
+// redactedResponse returns a copy of resp safe to keep in an error: its
+// request's URL is redacted, its credential headers are replaced, and
+// neither body is reachable.
+func redactedResponse(resp *http.Response) *http.Response {
+	cp := *resp
+	cp.Body = http.NoBody
+	if resp.Request != nil {
+		req := resp.Request.WithContext(context.Background())
+		req.URL = redactedURL(resp.Request.URL)
+		req.Header = resp.Request.Header.Clone()
+		for _, k := range []string{"Authorization", "Proxy-Authorization", "Cookie"} {
+			if req.Header.Get(k) != "" {
+				req.Header.Set(k, redacted)
+			}
+		}
+		req.Body, req.GetBody = nil, nil
+		cp.Request = req
+	}
+	return &cp
 }

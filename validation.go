@@ -86,8 +86,19 @@ func (v *validator) numericID(field, value string, missing error) {
 		return
 	}
 	if !isDigits(value) {
-		v.addf(field, "must be a numeric Meta id, got %q", truncate(value, 32))
+		v.notNumeric(field, value)
 	}
+}
+
+// notNumeric reports an id that is not decimal digits. A waba_id matches
+// ErrInvalidWABAID, the sentinel of Plivo's 400 for the same mistake, so
+// that one errors.Is test covers whichever side noticed.
+func (v *validator) notNumeric(field, value string) {
+	fe := FieldError{Field: field, Message: fmt.Sprintf("must be a numeric Meta id, got %q", truncate(value, 32))}
+	if field == "waba_id" || strings.HasSuffix(field, ".waba_id") {
+		fe.Err = ErrInvalidWABAID
+	}
+	v.fields = append(v.fields, fe)
 }
 
 // maxLen checks a length in characters (runes), which is how Meta and Plivo

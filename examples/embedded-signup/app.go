@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/wabsp/wabsp"
 )
@@ -76,12 +77,13 @@ func (a *app) onboard(w http.ResponseWriter, r *http.Request) {
 	res, err := a.client.Onboard(r.Context(), session)
 	if err != nil {
 		var oe *wabsp.OnboardingError
-		step := ""
+		step, msg := "", err.Error()
 		if errors.As(err, &oe) {
-			step = string(oe.Step)
+			// The page says "Onboarding failed at <step>: " itself.
+			step, msg = string(oe.Step), strings.TrimPrefix(oe.Err.Error(), "wabsp: ")
 		}
 		a.logger.Warn("onboarding failed", "step", step, "error", err)
-		writeJSON(w, statusFor(err), onboardResponse{Error: err.Error(), Step: step})
+		writeJSON(w, statusFor(err), onboardResponse{Error: msg, Step: step})
 		return
 	}
 	// A real backend stores res.Token (encrypted) with the customer here.

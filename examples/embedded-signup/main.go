@@ -79,7 +79,7 @@ func run(out io.Writer, serve bool, addr string) error {
 }
 
 func realApp(logger *slog.Logger) (*app, error) {
-	opts := []wabsp.Option{wabsp.FromEnv(), wabsp.WithLogger(logger), wabsp.WithUserAgentSuffix("embedded-signup-example")}
+	opts := []wabsp.Option{wabsp.FromEnv(), wabsp.Require(wabsp.RequirePlivo, wabsp.RequireMetaApp), wabsp.WithLogger(logger), wabsp.WithUserAgentSuffix("embedded-signup-example")}
 	if u := os.Getenv("WABSP_PLIVO_BASE_URL"); u != "" {
 		opts = append(opts, wabsp.WithPlivoBaseURL(u))
 	}

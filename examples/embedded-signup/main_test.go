@@ -73,6 +73,7 @@ func TestOnboardingAPI(t *testing.T) {
 	status, out = post(`{"code":"` + other.Code + `"}`)
 	assert.Equal(t, http.StatusForbidden, status)
 	assert.Equal(t, "check_token", out.Step)
+	assert.NotContains(t, out.Error, "onboarding failed at", "the page says the step itself")
 	assert.NotContains(t, out.Error, other.AccessToken)
 
 	resp, err := http.Get(srv.URL + "/")

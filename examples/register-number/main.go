@@ -42,7 +42,7 @@ func run() error {
 	// in for real, the one the sandbox "sent" otherwise.
 	sentCode := func() string { return code }
 	if token := os.Getenv("META_ACCESS_TOKEN"); token != "" {
-		c, err := wabsp.NewClient(wabsp.FromEnv(), wabsp.WithUserAgentSuffix("example-register-number"), wabsp.WithAccessToken(token))
+		c, err := wabsp.NewClient(wabsp.FromEnv(), wabsp.Require(wabsp.RequireMetaApp), wabsp.WithUserAgentSuffix("example-register-number"), wabsp.WithAccessToken(token))
 		if err != nil {
 			return err
 		}

@@ -54,7 +54,7 @@ func run() error {
 		})
 		review = func() { fmt.Printf("sandbox: Meta's review decided on %d template(s)\n", sb.ReviewPendingTemplates()) }
 	} else {
-		c, err := wabsp.NewClient(wabsp.FromEnv(), wabsp.WithUserAgentSuffix("example-submit-template"),
+		c, err := wabsp.NewClient(wabsp.FromEnv(), wabsp.Require(wabsp.RequireMetaApp), wabsp.WithUserAgentSuffix("example-submit-template"),
 			wabsp.WithAccessToken(os.Getenv("GRAPH_ACCESS_TOKEN")))
 		if err != nil {
 			return err
