@@ -43,6 +43,7 @@ type Client struct {
 	http         *retryablehttp.Client
 	noProof      bool
 	codes        *codeCache
+	syncStore    CoexistenceSyncStore
 	// Computed once by NewClient rather than on every call: the paths the
 	// request paths are appended to, and Plivo's Basic authorization.
 	plivoPrefix string
@@ -89,6 +90,10 @@ func NewClient(opts ...Option) (*Client, error) {
 		logger:       cfg.logger,
 		noProof:      cfg.noAppSecretProof,
 		codes:        newCodeCache(),
+		syncStore:    cfg.syncStore,
+	}
+	if c.syncStore == nil {
+		c.syncStore = NewMemoryCoexistenceSyncStore()
 	}
 	var err error
 	if c.plivoBase, err = parseBaseURL("Plivo", cfg.plivoBase); err != nil {

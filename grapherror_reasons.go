@@ -38,6 +38,11 @@ var (
 	// their password (460) (code 190, any subcode, or 102). Ask the customer
 	// to run Embedded Signup again.
 	ErrAccessRevoked = errors.New("wabsp: the access token was revoked or expired, or the customer removed the app")
+	// ErrSyncAlreadyRequested: this coexistence sync type was already
+	// requested for the number (code 2593107). Each type may be requested
+	// once per onboarding; after 24 hours the customer must offboard and
+	// sign up again.
+	ErrSyncAlreadyRequested = errors.New("wabsp: this coexistence sync was already requested for the number")
 )
 
 // graphReasons maps a code (and subcode, 0 for any) to its sentinel.
@@ -56,6 +61,7 @@ var graphReasons = []struct {
 	{133016, 0, "", ErrRegisterLimit},
 	{190, 0, "", ErrAccessRevoked},
 	{102, 0, "", ErrAccessRevoked},
+	{2593107, 0, "", ErrSyncAlreadyRequested},
 }
 
 // Is reports whether target is the sentinel for e's code and subcode.

@@ -34,6 +34,9 @@ type PhoneNumber struct {
 	Throughput         *Throughput       `json:"throughput,omitempty"`
 	PlatformType       PlatformType      `json:"platform_type,omitempty"`
 	Status             PhoneNumberStatus `json:"status,omitempty"`
+	// IsOnBizApp is true for a number onboarded with coexistence: it stays
+	// on the WhatsApp Business app as well as the Cloud API.
+	IsOnBizApp bool `json:"is_on_biz_app,omitempty"`
 }
 
 // Throughput is the number's sending throughput.

@@ -8,23 +8,30 @@ import (
 	"strings"
 )
 
-// SignupSession is what the frontend sends the backend when a customer
-// finishes Embedded Signup: the code from FB.login and the ids from the
-// WA_EMBEDDED_SIGNUP event (sessionInfoVersion 2). Any id may be empty; Onboard
-// recovers it from the token's grants.
+// SignupSession is what the frontend sends the backend when a customer's
+// Embedded Signup ends: the code from FB.login, and the ending and ids from
+// the WA_EMBEDDED_SIGNUP event (DecodeSignupPost builds it from the page's
+// post). Any id may be empty; Onboard recovers it from the token's grants.
 type SignupSession struct {
 	Code          Secret `json:"code"`
 	WABAID        string `json:"waba_id,omitempty"`
 	PhoneNumberID string `json:"phone_number_id,omitempty"`
 	BusinessID    string `json:"business_id,omitempty"`
 	ClientRef     string `json:"client_ref,omitempty"`
+	// Ending is how the signup ended; empty means SignupFinish.
+	Ending SignupEnding `json:"event,omitempty"`
+	// Event is the whole event, when the page forwarded it.
+	Event *SignupEvent `json:"-"`
 }
 
-// Validate checks the session before any network call: a well-formed code,
-// numeric ids where given, and a client_ref of at most 64 characters.
+// Validate checks the session before any network call: a well-formed code
+// (for an ending that has one), numeric ids where given, and a client_ref
+// of at most 64 characters.
 func (s SignupSession) Validate() error {
 	var v validator
-	checkCode(&v, "code", s.Code)
+	if s.Ending.Finished() {
+		checkCode(&v, "code", s.Code)
+	}
 	for _, id := range []struct{ field, value string }{
 		{"waba_id", s.WABAID}, {"phone_number_id", s.PhoneNumberID}, {"business_id", s.BusinessID},
 	} {
@@ -48,6 +55,9 @@ const (
 	StepResolveIDs     OnboardingStep = "resolve_ids"
 	StepSubscribeApp   OnboardingStep = "subscribe_app"
 	StepEmbeddedSignup OnboardingStep = "embedded_signup"
+	// StepCoexistenceSync starts the contacts and history syncs of a
+	// number that stays on the WhatsApp Business app.
+	StepCoexistenceSync OnboardingStep = "coexistence_sync"
 )
 
 // OnboardingError says which step of Onboard failed. It wraps the cause, so
@@ -101,6 +111,16 @@ type OnboardingResult struct {
 	Token AccessToken
 	// TokenInfo is what debug_token said of Token.
 	TokenInfo *TokenInfo
+	// Ending is how the customer's signup ended (SignupFinish when the
+	// session did not say).
+	Ending SignupEnding
+	// AwaitingPhoneNumber is set for SignupFinishOnlyWABA: the WABA is
+	// connected and subscribed, Plivo was not called (it needs a number).
+	// Call CompleteOnboarding once the customer has added one.
+	AwaitingPhoneNumber bool
+	// Coexistence holds the sync requests started for
+	// SignupFinishBusinessApp.
+	Coexistence *CoexistenceSyncs
 }
 
 // Onboard runs the backend half of Embedded Signup for one customer:
@@ -134,10 +154,34 @@ type OnboardingResult struct {
 // and answer a retry from the store rather than from the code, or route a
 // session's retries to the replica that served it.
 //
+// Onboard routes on the session's Ending:
+//   - SignupFinish (or empty), SignupFinishOBOMigration and
+//     SignupFinishGrantOnlyAPIAccess: all five steps. For the last two this
+//     SDK assumes, as neither Meta nor Plivo documents otherwise, that the
+//     shared WABA and number are onboarded with Plivo like any other.
+//   - SignupFinishOnlyWABA: steps 1 to 4; the result has
+//     AwaitingPhoneNumber set, and CompleteOnboarding runs step 5 once the
+//     customer has added a number.
+//   - SignupFinishBusinessApp (coexistence): all five steps, never a
+//     register call, then StartCoexistenceSync for the app's contacts and
+//     its history, which Meta allows once each within 24 hours of
+//     onboarding. If a sync fails the customer is onboarded all the same:
+//     Onboard returns the result with an *OnboardingError at
+//     StepCoexistenceSync; retry StartCoexistenceSync.
+//   - SignupCancel, SignupError and unknown endings: nothing is called; the
+//     error at StepValidate wraps a *SignupEndedError.
+//
+// The code lives about 30 seconds: the page must post it at once, and an
+// expired or used code fails at StepExchangeCode with ErrCodeExpired or
+// ErrCodeAlreadyUsed.
+//
 // A failure is an *OnboardingError naming its step.
 func (c *Client) Onboard(ctx context.Context, s SignupSession) (*OnboardingResult, error) {
 	if err := s.Validate(); err != nil {
 		return nil, &OnboardingError{Step: StepValidate, Err: err}
+	}
+	if !s.Ending.Finished() {
+		return nil, &OnboardingError{Step: StepValidate, Err: s.endedError()}
 	}
 	if c.appID == "" || c.appSecret.IsZero() {
 		return nil, &OnboardingError{Step: StepValidate, Err: ErrNoMetaApp}
@@ -158,26 +202,99 @@ func (c *Client) Onboard(ctx context.Context, s SignupSession) (*OnboardingResul
 		return nil, &OnboardingError{Step: StepCheckToken, Err: err}
 	}
 
-	res := &OnboardingResult{ClientRef: s.ClientRef, Token: *tok, TokenInfo: info}
+	res := &OnboardingResult{ClientRef: s.ClientRef, Token: *tok, TokenInfo: info, Ending: s.Ending}
+	if res.Ending == "" {
+		res.Ending = SignupFinish
+	}
 	customer := c.WithToken(tok.AccessToken.Reveal())
-	if err := customer.resolveIDs(ctx, s, info, res); err != nil {
+	onlyWABA := s.Ending == SignupFinishOnlyWABA
+	if err := customer.resolveIDs(ctx, s, info, res, !onlyWABA); err != nil {
 		return nil, &OnboardingError{Step: StepResolveIDs, Err: err}
 	}
 	if err := customer.SubscribeApp(ctx, res.WABAID); err != nil {
 		return nil, &OnboardingError{Step: StepSubscribeApp, Err: err}
 	}
+	if onlyWABA {
+		res.AwaitingPhoneNumber = true
+		return res, nil
+	}
+	if err := c.signupWithPlivo(ctx, res); err != nil {
+		return nil, err
+	}
+	if s.Ending == SignupFinishBusinessApp {
+		syncs, err := customer.startBothSyncs(ctx, res.PhoneNumberID)
+		res.Coexistence = syncs
+		if err != nil {
+			return res, &OnboardingError{Step: StepCoexistenceSync, Err: err}
+		}
+	}
+	return res, nil
+}
 
+// signupWithPlivo is step 5: Plivo's Embedded Signup call, its "already
+// registered" answer a success.
+func (c *Client) signupWithPlivo(ctx context.Context, res *OnboardingResult) error {
 	resp, err := c.EmbeddedSignup(ctx, EmbeddedSignupRequest{
-		WABAID: res.WABAID, BusinessID: res.BusinessID, PhoneNumberID: res.PhoneNumberID, ClientRef: s.ClientRef,
+		WABAID: res.WABAID, BusinessID: res.BusinessID, PhoneNumberID: res.PhoneNumberID, ClientRef: res.ClientRef,
 	})
 	switch {
 	case err == nil:
 		res.APIID, res.Message = resp.APIID, resp.Message
 	case alreadyOnboarded(err, res):
 	default:
-		return nil, &OnboardingError{Step: StepEmbeddedSignup, Err: err}
+		return &OnboardingError{Step: StepEmbeddedSignup, Err: err}
 	}
+	return nil
+}
+
+// CompleteOnboarding finishes an onboarding that ended with
+// SignupFinishOnlyWABA once the customer has added a phone number to the
+// WABA: it finds the number (GET /{waba-id}/phone_numbers with the
+// customer's business token, unless res.PhoneNumberID is set) and calls
+// Plivo's Embedded Signup API. Meta sends no webhook for a number added to
+// a WABA; poll ListPhoneNumbers with the stored token (or let the customer
+// tell you) and call this when a number appears. res is the stored result
+// of Onboard; it is updated in place and returned. Errors are
+// *OnboardingError at StepResolveIDs or StepEmbeddedSignup.
+func (c *Client) CompleteOnboarding(ctx context.Context, res *OnboardingResult) (*OnboardingResult, error) {
+	var v validator
+	if res == nil {
+		v.addf("result", "is required: the OnboardingResult Onboard returned")
+	} else {
+		if res.Token.AccessToken.IsZero() {
+			v.addf("token", "is required: the customer's business token from Onboard")
+		}
+		if !isDigits(res.WABAID) {
+			v.notNumeric("waba_id", res.WABAID)
+		}
+		if res.PhoneNumberID != "" && !isDigits(res.PhoneNumberID) {
+			v.notNumeric("phone_number_id", res.PhoneNumberID)
+		}
+	}
+	if err := v.err("CompleteOnboarding"); err != nil {
+		return nil, &OnboardingError{Step: StepValidate, Err: err}
+	}
+	if res.PhoneNumberID == "" {
+		customer := c.WithToken(res.Token.AccessToken.Reveal())
+		if err := customer.resolvePhoneNumber(ctx, res); err != nil {
+			return nil, &OnboardingError{Step: StepResolveIDs, Err: err}
+		}
+	}
+	if err := c.signupWithPlivo(ctx, res); err != nil {
+		return nil, err
+	}
+	res.AwaitingPhoneNumber = false
 	return res, nil
+}
+
+// endedError describes a session whose signup did not finish.
+func (s SignupSession) endedError() *SignupEndedError {
+	e := &SignupEndedError{Ending: s.Ending}
+	if s.Event != nil {
+		d := s.Event.Data
+		e.CurrentStep, e.ErrorMessage, e.ErrorCode, e.SessionID = d.CurrentStep, d.ErrorMessage, d.ErrorCode, d.SessionID
+	}
+	return e
 }
 
 // alreadyOnboarded records Plivo's "already registered" answer in res as a
@@ -215,7 +332,7 @@ func (c *Client) checkToken(info *TokenInfo) error {
 
 // resolveIDs fills res's ids from the session, the token's grants and, for
 // the phone number, the WABA's numbers.
-func (c *Client) resolveIDs(ctx context.Context, s SignupSession, info *TokenInfo, res *OnboardingResult) error {
+func (c *Client) resolveIDs(ctx context.Context, s SignupSession, info *TokenInfo, res *OnboardingResult, needPhone bool) error {
 	var err error
 	if res.WABAID, err = pickGranted("waba_id", s.WABAID, info.WABAIDs(), res); err != nil {
 		return err
@@ -224,20 +341,26 @@ func (c *Client) resolveIDs(ctx context.Context, s SignupSession, info *TokenInf
 		return err
 	}
 	res.PhoneNumberID = s.PhoneNumberID
-	if res.PhoneNumberID == "" {
-		ids, err := c.phoneNumberIDs(ctx, res.WABAID)
-		if err != nil {
-			return err
-		}
-		switch len(ids) {
-		case 0:
-			return fmt.Errorf("%w: phone_number_id (WABA %s has no phone number)", ErrIDUnresolved, res.WABAID)
-		case 1:
-			res.PhoneNumberID = ids[0]
-			res.Recovered = append(res.Recovered, "phone_number_id")
-		default:
-			return fmt.Errorf("%w: phone_number_id (WABA %s has %d numbers)", ErrIDAmbiguous, res.WABAID, len(ids))
-		}
+	if res.PhoneNumberID == "" && needPhone {
+		return c.resolvePhoneNumber(ctx, res)
+	}
+	return nil
+}
+
+// resolvePhoneNumber takes the WABA's only phone number.
+func (c *Client) resolvePhoneNumber(ctx context.Context, res *OnboardingResult) error {
+	ids, err := c.phoneNumberIDs(ctx, res.WABAID)
+	if err != nil {
+		return err
+	}
+	switch len(ids) {
+	case 0:
+		return fmt.Errorf("%w: phone_number_id (WABA %s has no phone number)", ErrIDUnresolved, res.WABAID)
+	case 1:
+		res.PhoneNumberID = ids[0]
+		res.Recovered = append(res.Recovered, "phone_number_id")
+	default:
+		return fmt.Errorf("%w: phone_number_id (WABA %s has %d numbers)", ErrIDAmbiguous, res.WABAID, len(ids))
 	}
 	return nil
 }

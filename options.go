@@ -31,6 +31,7 @@ type config struct {
 	logger           *slog.Logger
 	userAgentSuffix  string
 	noAppSecretProof bool
+	syncStore        CoexistenceSyncStore
 	// fromEnv and required are checked once every option is applied.
 	fromEnv  bool
 	required []Requirement

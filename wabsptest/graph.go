@@ -16,6 +16,7 @@ func (s *Server) routeGraph(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{version}/debug_token", s.debugToken)
 	mux.HandleFunc("POST /{version}/{waba}/subscribed_apps", s.subscribeApp)
 	mux.HandleFunc("GET /{version}/{waba}/phone_numbers", s.listPhoneNumbers)
+	mux.HandleFunc("POST /{version}/{pnid}/smb_app_data", s.thenDeliverWebhooks(s.smbAppData))
 	s.routeNodes(mux)
 	s.routeNumbers(mux)
 	s.routeTemplates(mux)

@@ -45,6 +45,11 @@ type phoneNumber struct {
 	pendingCode   string // sent and not yet used
 	lastCode      string
 	profile       map[string]any
+
+	// Coexistence: on the WhatsApp Business app too, and the syncs asked
+	// for (sync type → request id).
+	bizApp bool
+	syncs  map[string]string
 }
 
 func (s *Server) newPhoneNumberLocked(id, wabaID string) *phoneNumber {
@@ -75,7 +80,7 @@ func (p *phoneNumber) fieldsLocked(version string) map[string]any {
 		"name_status": p.nameStatus, "new_display_name": p.newDisplayName, "new_name_status": p.newNameStatus,
 		"code_verification_status": p.codeStatus, "quality_rating": p.quality,
 		"throughput": map[string]string{"level": p.throughput}, "platform_type": p.platform, "status": p.status,
-		"is_pin_enabled": p.pin != "",
+		"is_pin_enabled": p.pin != "", "is_on_biz_app": p.bizApp,
 	}
 	if graphMajor(version) >= 24 {
 		all[tierFieldNew] = p.tier

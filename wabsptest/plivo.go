@@ -66,7 +66,7 @@ func (s *Server) embeddedSignup(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusBadRequest, "This phone number is already registered under another WABA.")
 	default:
 		s.onboarded[req.WABAID] = req.ClientRef
-		wb.onboarded = true
+		wb.onboarded, wb.onboardedAt = true, s.nowLocked()
 		s.queuePartnerAddedLocked(wb)
 		writeJSON(w, http.StatusOK, map[string]string{
 			"api_id": apiID, "message": "Embedded signup completed successfully.",

@@ -73,7 +73,22 @@ type Server struct {
 	webhookURL    string
 	outbox        []outgoingWebhook
 	deliveries    []WebhookDelivery
+
+	// clockSkew moves the sandbox's clock (AdvanceClock) for the rules
+	// that depend on time, such as coexistence's 24-hour sync window.
+	clockSkew time.Duration
 }
+
+// AdvanceClock moves the sandbox's clock forward by d, for the rules that
+// depend on elapsed time (the 24-hour window of coexistence syncs).
+func (s *Server) AdvanceClock(d time.Duration) {
+	s.mu.Lock()
+	s.clockSkew += d
+	s.mu.Unlock()
+}
+
+// nowLocked is the sandbox's clock; s.mu is held.
+func (s *Server) nowLocked() time.Time { return time.Now().Add(s.clockSkew) }
 
 // Call is one request the sandbox received.
 type Call struct {

@@ -1,6 +1,7 @@
 package wabsptest
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/wabsp/wabsp"
@@ -12,6 +13,7 @@ type waba struct {
 	phones         []string
 	subscribed     bool
 	onboarded      bool
+	onboardedAt    time.Time // on the sandbox's clock
 }
 
 // grant is what an access token may do.
@@ -40,13 +42,44 @@ type Signup struct {
 	PhoneNumberID string
 	// AccessToken is what Code exchanges for.
 	AccessToken string
+	// Ending is how the signup ended (SignupFinish unless an option said
+	// otherwise).
+	Ending wabsp.SignupEnding
+
+	cancelStep wabsp.SignupStep
 }
 
 // Session returns the signup as the session Onboard takes.
 func (g Signup) Session(clientRef string) wabsp.SignupSession {
 	return wabsp.SignupSession{
 		Code: wabsp.Secret(g.Code), WABAID: g.WABAID, BusinessID: g.BusinessID, PhoneNumberID: g.PhoneNumberID, ClientRef: clientRef,
+		Ending: g.Ending, Event: g.Event(),
 	}
+}
+
+// Event returns the WA_EMBEDDED_SIGNUP message event Meta's dialog would
+// have posted to the page for this signup (version 3's shape, which v4
+// keeps).
+func (g Signup) Event() *wabsp.SignupEvent {
+	return &wabsp.SignupEvent{Type: "WA_EMBEDDED_SIGNUP", Event: g.Ending, Version: "3", Data: wabsp.SignupEventData{
+		WABAID: g.WABAID, PhoneNumberID: g.PhoneNumberID, BusinessID: g.BusinessID, CurrentStep: g.cancelStep,
+	}}
+}
+
+// Post returns the JSON body the example page posts to its backend for this
+// signup: {"code": ..., "event": {...}}, as wabsp.DecodeSignupPost reads it.
+func (g Signup) Post() []byte {
+	b, err := json.Marshal(map[string]any{"code": g.Code, "event": g.Event()})
+	if err != nil {
+		panic("wabsptest: " + err.Error())
+	}
+	return b
+}
+
+// CancelledSignup is a signup the customer left at step: there is no code,
+// and Onboard must refuse it without a call.
+func CancelledSignup(step wabsp.SignupStep) Signup {
+	return Signup{Ending: wabsp.SignupCancel, cancelStep: step}
 }
 
 // SignupOption shapes a new signup.
@@ -57,6 +90,21 @@ type signupConfig struct {
 	scopes  []string
 	appID   string
 	phones  int
+	ending  wabsp.SignupEnding
+}
+
+// Ending sets how the signup ends. SignupFinishOnlyWABA gives the WABA no
+// phone number (add one later with AddPhoneNumber); SignupFinishBusinessApp
+// makes its number a coexistence number, on the WhatsApp Business app
+// (is_on_biz_app) with a chat history and contacts to sync. For CANCEL use
+// CancelledSignup.
+func Ending(e wabsp.SignupEnding) SignupOption {
+	return func(c *signupConfig) {
+		c.ending = e
+		if e == wabsp.SignupFinishOnlyWABA {
+			c.phones = 0
+		}
+	}
 }
 
 // CodeExpired issues a code that has already expired.
@@ -80,7 +128,7 @@ func PhoneNumbers(n int) SignupOption { return func(c *signupConfig) { c.phones 
 func (s *Server) NewSignup(opts ...SignupOption) Signup {
 	cfg := signupConfig{
 		scopes: []string{wabsp.ScopeWhatsAppBusinessManagement, wabsp.ScopeWhatsAppBusinessMessaging, wabsp.ScopeBusinessManagement},
-		appID:  s.appID, phones: 1,
+		appID:  s.appID, phones: 1, ending: wabsp.SignupFinish,
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -93,6 +141,12 @@ func (s *Server) NewSignup(opts ...SignupOption) Signup {
 		w.phones = append(w.phones, id)
 		s.phoneOwner[id] = w.id
 		s.numbers[id] = s.newPhoneNumberLocked(id, w.id)
+		if cfg.ending == wabsp.SignupFinishBusinessApp {
+			// A coexistence number is already verified and in use on the
+			// app; Meta connects it to the Cloud API without a register.
+			n := s.numbers[id]
+			n.bizApp, n.codeStatus, n.status, n.platform = true, "VERIFIED", "CONNECTED", "CLOUD_API"
+		}
 	}
 	s.wabas[w.id] = w
 	g := &grant{
@@ -106,7 +160,7 @@ func (s *Server) NewSignup(opts ...SignupOption) Signup {
 		cg.expires = time.Now().Add(-time.Minute)
 	}
 	s.codes[code] = cg
-	out := Signup{Code: code, WABAID: w.id, BusinessID: w.businessID, AccessToken: g.token}
+	out := Signup{Code: code, WABAID: w.id, BusinessID: w.businessID, AccessToken: g.token, Ending: cfg.ending}
 	if len(w.phones) > 0 {
 		out.PhoneNumberID = w.phones[0]
 	}
