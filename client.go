@@ -44,6 +44,8 @@ type Client struct {
 	noProof      bool
 	codes        *codeCache
 	syncStore    CoexistenceSyncStore
+	solutionID   string
+	quota        OnboardingQuota
 	// Computed once by NewClient rather than on every call: the paths the
 	// request paths are appended to, and Plivo's Basic authorization.
 	plivoPrefix string
@@ -91,6 +93,8 @@ func NewClient(opts ...Option) (*Client, error) {
 		noProof:      cfg.noAppSecretProof,
 		codes:        newCodeCache(),
 		syncStore:    cfg.syncStore,
+		solutionID:   cfg.solutionID,
+		quota:        cfg.quota,
 	}
 	if c.syncStore == nil {
 		c.syncStore = NewMemoryCoexistenceSyncStore()

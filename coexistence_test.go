@@ -105,3 +105,19 @@ func TestMemoryCoexistenceSyncStoreKeepsTheFirstRecord(t *testing.T) {
 	require.NoError(t, err)
 	assert.Nil(t, rec)
 }
+
+func TestGetSolutionSendsTheRecordedRequest(t *testing.T) {
+	t.Parallel()
+	c, mt := newGraphClient(t)
+	fx := fixture.Load(t, "testdata/coexistence/solution_active.json")
+	fx.Register(t, mt)
+	sol, err := c.CheckSolution(context.Background(), "1000000000000777")
+	require.NoError(t, err)
+	assert.Equal(t, wabsp.Solution{ID: "1000000000000777", Name: "Plivo WhatsApp Integration", Status: wabsp.SolutionActive, StatusForPendingRequest: "NONE"}, *sol)
+	assert.Equal(t, 1, fx.Calls())
+
+	_, err = c.GetSolution(context.Background(), "not-an-id")
+	assert.Equal(t, []string{"solution_id"}, fieldsOf(t, err))
+	_, err = wabsp.NewClient(wabsp.WithSolution("abc", wabsp.NewMemoryOnboardingQuota()))
+	assert.ErrorContains(t, err, "numeric")
+}

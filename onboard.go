@@ -134,7 +134,8 @@ type OnboardingResult struct {
 //     the grants;
 //  4. subscribe the app to the WABA's webhooks (which also proves the token
 //     can act on the WABA where Graph listed no target ids);
-//  5. call Plivo's Embedded Signup API.
+//  5. call Plivo's Embedded Signup API (with WithSolution, after counting
+//     the customer against the solution's weekly limit).
 //
 // Onboard is idempotent for one session: Plivo's "already registered" answer
 // for the WABA is a success with AlreadyOnboarded set, and the token a code
@@ -234,6 +235,9 @@ func (c *Client) Onboard(ctx context.Context, s SignupSession) (*OnboardingResul
 // signupWithPlivo is step 5: Plivo's Embedded Signup call, its "already
 // registered" answer a success.
 func (c *Client) signupWithPlivo(ctx context.Context, res *OnboardingResult) error {
+	if err := c.reserveSolutionSlot(ctx, res); err != nil {
+		return err
+	}
 	resp, err := c.EmbeddedSignup(ctx, EmbeddedSignupRequest{
 		WABAID: res.WABAID, BusinessID: res.BusinessID, PhoneNumberID: res.PhoneNumberID, ClientRef: res.ClientRef,
 	})
@@ -242,6 +246,7 @@ func (c *Client) signupWithPlivo(ctx context.Context, res *OnboardingResult) err
 		res.APIID, res.Message = resp.APIID, resp.Message
 	case alreadyOnboarded(err, res):
 	default:
+		c.releaseSolutionSlot(ctx, res.WABAID)
 		return &OnboardingError{Step: StepEmbeddedSignup, Err: err}
 	}
 	return nil

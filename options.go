@@ -32,6 +32,8 @@ type config struct {
 	userAgentSuffix  string
 	noAppSecretProof bool
 	syncStore        CoexistenceSyncStore
+	solutionID       string
+	quota            OnboardingQuota
 	// fromEnv and required are checked once every option is applied.
 	fromEnv  bool
 	required []Requirement

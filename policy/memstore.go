@@ -33,7 +33,9 @@ type MemoryStore struct {
 	mu     sync.RWMutex
 	phones map[string]*phoneState
 
-	dedup *wabsp.MemoryDeduplicator
+	dedup       *wabsp.MemoryDeduplicator
+	onboardings *wabsp.MemoryOnboardingQuota
+	syncs       *wabsp.MemoryCoexistenceSyncStore
 }
 
 var _ Store = (*MemoryStore)(nil)
@@ -97,6 +99,8 @@ func NewMemoryStore(opts ...MemoryOption) *MemoryStore {
 		dedupTTL:      DefaultDedupTTL,
 		dedupCapacity: wabsp.DefaultDedupCapacity,
 		phones:        make(map[string]*phoneState),
+		onboardings:   wabsp.NewMemoryOnboardingQuota(),
+		syncs:         wabsp.NewMemoryCoexistenceSyncStore(),
 	}
 	for _, o := range opts {
 		o(s)

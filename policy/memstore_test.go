@@ -10,4 +10,5 @@ import (
 func TestMemoryStoreBehavesLikeEveryStore(t *testing.T) {
 	t.Parallel()
 	policytest.RunStoreTests(t, func(*testing.T) policy.Store { return policy.NewMemoryStore() })
+	policytest.RunOnboardingStoreTests(t, func(*testing.T) policytest.OnboardingStore { return policy.NewMemoryStore() })
 }

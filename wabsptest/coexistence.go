@@ -123,3 +123,24 @@ func (s *Server) CoexistenceSyncs(phoneNumberID string) map[string]string {
 	}
 	return out
 }
+
+// SolutionID is the sandbox's Multi-Partner Solution with Plivo. It is
+// ACTIVE unless WithMultiPartnerSolutionInactive made it DEACTIVATED.
+const SolutionID = "1000000000000777"
+
+// getSolution answers GET /{solution-id} as Meta's OpenAPI description
+// does: id, name, status, status_for_pending_request.
+func (s *Server) getSolution(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.authorize(w, r, ""); !ok {
+		return
+	}
+	s.mu.Lock()
+	status := "ACTIVE"
+	if !s.mpsActive {
+		status = "DEACTIVATED"
+	}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]string{
+		"id": SolutionID, "name": "Sandbox Tech Provider with Plivo", "status": status, "status_for_pending_request": "NONE",
+	})
+}

@@ -179,3 +179,57 @@ func TestEverySignupEndingAgainstTheSandbox(t *testing.T) {
 		})
 	}
 }
+
+func TestOnboardCountsCustomersAgainstTheSolutionLimit(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	t.Run("the 201st customer of the week is refused before Plivo is called", func(t *testing.T) {
+		t.Parallel()
+		sb := wabsptest.NewServer()
+		defer sb.Close()
+		quota := wabsp.NewMemoryOnboardingQuota()
+		start := time.Now().Add(-time.Hour)
+		for i := range wabsp.SolutionOnboardingLimit {
+			ok, _, err := quota.ReserveOnboarding(ctx, wabsptest.SolutionID, "earlier-"+time.Duration(i).String(), start.Add(time.Duration(i)*time.Second), wabsp.SolutionOnboardingLimit, wabsp.SolutionOnboardingWindow)
+			require.NoError(t, err)
+			require.True(t, ok)
+		}
+		c := sb.Client(wabsp.WithSolution(wabsptest.SolutionID, quota))
+		_, err := c.Onboard(ctx, sb.NewSignup().Session("customer-201"))
+		var oe *wabsp.OnboardingError
+		require.ErrorAs(t, err, &oe)
+		assert.Equal(t, wabsp.StepSolutionLimit, oe.Step)
+		var limit *wabsp.SolutionLimitError
+		require.ErrorAs(t, err, &limit)
+		assert.WithinDuration(t, start.Add(wabsp.SolutionOnboardingWindow), limit.NextFree, time.Millisecond)
+		assert.Zero(t, sb.CallCount(http.MethodPost, "/v1/Account/"+wabsptest.AuthID+"/WhatsApp/EmbeddedSignup/"))
+	})
+	t.Run("an inactive solution is diagnosed, and a refused customer frees the slot", func(t *testing.T) {
+		t.Parallel()
+		sb := wabsptest.NewServer(wabsptest.WithMultiPartnerSolutionInactive())
+		defer sb.Close()
+		quota := wabsp.NewMemoryOnboardingQuota()
+		signup := sb.NewSignup()
+		c := sb.Client(wabsp.WithSolution(wabsptest.SolutionID, quota), wabsp.WithAccessToken(signup.AccessToken))
+		sol, err := c.CheckSolution(ctx, wabsptest.SolutionID)
+		require.ErrorIs(t, err, wabsp.ErrSolutionInactive)
+		assert.Equal(t, wabsp.SolutionDeactivated, sol.Status)
+
+		_, err = c.Onboard(ctx, signup.Session("customer-1"))
+		var oe *wabsp.OnboardingError
+		require.ErrorAs(t, err, &oe)
+		assert.Equal(t, wabsp.StepEmbeddedSignup, oe.Step)
+		ok, _, err := quota.ReserveOnboarding(ctx, wabsptest.SolutionID, "probe", time.Now(), 1, wabsp.SolutionOnboardingWindow)
+		require.NoError(t, err)
+		assert.True(t, ok, "the refused customer's slot was given back")
+	})
+	t.Run("an active solution passes the check", func(t *testing.T) {
+		t.Parallel()
+		sb := wabsptest.NewServer()
+		defer sb.Close()
+		signup := sb.NewSignup()
+		sol, err := sb.Client(wabsp.WithAccessToken(signup.AccessToken)).CheckSolution(ctx, wabsptest.SolutionID)
+		require.NoError(t, err)
+		assert.Equal(t, wabsp.SolutionActive, sol.Status)
+	})
+}

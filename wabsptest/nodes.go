@@ -25,6 +25,8 @@ func (s *Server) getNode(w http.ResponseWriter, r *http.Request) {
 		s.getPhoneNumber(w, r)
 	case "template":
 		s.getTemplate(w, r)
+	case "solution":
+		s.getSolution(w, r)
 	default:
 		s.unknownNode(w, r, id)
 	}
@@ -46,6 +48,9 @@ func (s *Server) postNode(w http.ResponseWriter, r *http.Request) {
 func (s *Server) nodeKind(id string) string {
 	if strings.HasPrefix(id, "upload:") {
 		return "upload"
+	}
+	if id == SolutionID {
+		return "solution"
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

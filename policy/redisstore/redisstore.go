@@ -91,7 +91,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 // Load loads the scripts into Redis, so that the first call of each is one
 // round trip too. Open calls it.
 func (s *Store) Load(ctx context.Context) error {
-	for _, sc := range []*redis.Script{recordInbound, startConversation, snapshot, claim, release} {
+	for _, sc := range []*redis.Script{recordInbound, startConversation, snapshot, claim, release, reserveOnboarding} {
 		if err := sc.Load(ctx, s.rdb).Err(); err != nil {
 			return fmt.Errorf("redisstore: loading scripts: %w", err)
 		}

@@ -85,6 +85,10 @@ func TestRedisStoreBehavesLikeEveryStore(t *testing.T) {
 		s, _, _ := newStore(t)
 		return s
 	})
+	policytest.RunOnboardingStoreTests(t, func(t *testing.T) policytest.OnboardingStore {
+		s, _, _ := newStore(t)
+		return s
+	})
 }
 
 func TestEveryRedisOperationIsOneRoundTrip(t *testing.T) {
