@@ -163,8 +163,9 @@ type OnboardingResult struct {
 //   - SignupFinishOnlyWABA: steps 1 to 4; the result has
 //     AwaitingPhoneNumber set, and CompleteOnboarding runs step 5 once the
 //     customer has added a number.
-//   - SignupFinishBusinessApp (coexistence): all five steps, never a
-//     register call, then StartCoexistenceSync for the app's contacts and
+//   - SignupFinishBusinessApp (coexistence): all five steps (Plivo's guide
+//     does not mention coexistence; this SDK assumes its call applies
+//     unchanged), never a register call, then StartCoexistenceSync for the app's contacts and
 //     its history, which Meta allows once each within 24 hours of
 //     onboarding. If a sync fails the customer is onboarded all the same:
 //     Onboard returns the result with an *OnboardingError at
