@@ -100,6 +100,9 @@ type signupConfig struct {
 // CancelledSignup.
 func Ending(e wabsp.SignupEnding) SignupOption {
 	return func(c *signupConfig) {
+		if e == "" {
+			e = wabsp.SignupFinish
+		}
 		c.ending = e
 		if e == wabsp.SignupFinishOnlyWABA {
 			c.phones = 0
