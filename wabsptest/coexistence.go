@@ -144,3 +144,40 @@ func (s *Server) getSolution(w http.ResponseWriter, r *http.Request) {
 		"id": SolutionID, "name": "Sandbox Tech Provider with Plivo", "status": status, "status_for_pending_request": "NONE",
 	})
 }
+
+// EchoTextTo builds the smb_message_echoes webhook of a text the business
+// sent from the WhatsApp Business app on one of the sandbox's numbers to a
+// customer.
+func (s *Server) EchoTextTo(phoneNumberID, to, text string) []byte {
+	s.mu.Lock()
+	var wabaID, display string
+	if p := s.numbers[phoneNumberID]; p != nil {
+		wabaID, display = p.wabaID, digits(p.display)
+	}
+	now := s.nowLocked()
+	s.mu.Unlock()
+	return envelope(wabaID, now, "smb_message_echoes", map[string]any{
+		"messaging_product": "whatsapp",
+		"metadata":          map[string]string{"display_phone_number": display, "phone_number_id": phoneNumberID},
+		"message_echoes": []any{map[string]any{
+			"from": display, "to": to, "id": "wamid.SANDBOXECHO" + randomHex(8), "timestamp": fmt.Sprint(now.Unix()),
+			"type": "text", "text": map[string]string{"body": text},
+		}},
+	})
+}
+
+// DisconnectCoexistence builds the account_update Meta sends when it
+// disconnects a coexistence number: PARTNER_REMOVED with
+// disconnection_info.reason (such as wabsp.DisconnectPrimaryInactivity).
+func (s *Server) DisconnectCoexistence(phoneNumberID, reason string) []byte {
+	s.mu.Lock()
+	var wabaID, display string
+	if p := s.numbers[phoneNumberID]; p != nil {
+		wabaID, display = p.wabaID, digits(p.display)
+	}
+	now := s.nowLocked()
+	s.mu.Unlock()
+	return envelope(wabaID, now, "account_update", map[string]any{
+		"event": "PARTNER_REMOVED", "phone_number": display, "disconnection_info": map[string]string{"reason": reason},
+	})
+}

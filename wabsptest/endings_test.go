@@ -233,3 +233,46 @@ func TestOnboardCountsCustomersAgainstTheSolutionLimit(t *testing.T) {
 		assert.Equal(t, wabsp.SolutionActive, sol.Status)
 	})
 }
+
+func TestCoexistenceEchoesAndDisconnectionsReachTheHandler(t *testing.T) {
+	t.Parallel()
+	sb := wabsptest.NewServer()
+	defer sb.Close()
+	signup := sb.NewSignup(wabsptest.Ending(wabsp.SignupFinishBusinessApp))
+	var mu sync.Mutex
+	var echoes []string
+	var events []wabsp.ConnectionEvent
+	h, err := wabsp.NewWebhookHandler(wabsp.WebhookConfig{
+		AppSecrets: []string{wabsptest.AppSecret},
+		OnMessageEcho: func(_ context.Context, m wabsp.MessageEcho) error {
+			mu.Lock()
+			echoes = append(echoes, m.Message.To+": "+m.Message.Text.Body)
+			mu.Unlock()
+			return nil
+		},
+		OnConnection: func(_ context.Context, ev wabsp.ConnectionEvent) error {
+			mu.Lock()
+			events = append(events, ev)
+			mu.Unlock()
+			return nil
+		},
+	})
+	require.NoError(t, err)
+	receiver := httptest.NewServer(h)
+	defer receiver.Close()
+
+	status, err := sb.DeliverWebhook(context.Background(), receiver.URL, sb.EchoTextTo(signup.PhoneNumberID, "16315551181", "Sent from the app"))
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, status)
+	status, err = sb.DeliverWebhook(context.Background(), receiver.URL, sb.DisconnectCoexistence(signup.PhoneNumberID, wabsp.DisconnectPrimaryInactivity))
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, status)
+
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, []string{"16315551181: Sent from the app"}, echoes)
+	require.Len(t, events, 1)
+	assert.False(t, events[0].Connected)
+	assert.Equal(t, signup.WABAID, events[0].WABAID)
+	assert.Equal(t, wabsp.DisconnectPrimaryInactivity, events[0].Reason)
+}
