@@ -57,6 +57,17 @@
 // DefaultAttemptTimeout (WithAttemptTimeout); cancelling the context stops a
 // call at once, also while it waits to retry. See RetryPolicy.
 //
+// # Onboarding
+//
+// DecodeSignupPost reads what the onboarding page posts (the code and the
+// WA_EMBEDDED_SIGNUP event of Embedded Signup v3/v4); Onboard runs the
+// backend half for every way a signup ends (see SignupEnding): the whole
+// flow for FINISH, the WABA alone for FINISH_ONLY_WABA (CompleteOnboarding
+// later), the coexistence syncs for a WhatsApp Business app number
+// (StartCoexistenceSync), and a *SignupEndedError before any call for
+// CANCEL and ERROR. WithSolution counts customers against the Multi-Partner
+// Solution's weekly limit.
+//
 // # Customer assets
 //
 // Calls that act on a customer's WABA (phone numbers, business profiles,
