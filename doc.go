@@ -47,7 +47,8 @@
 // Calls that act on a customer's WABA (phone numbers, business profiles,
 // templates, uploads) use the customer's business token from Onboard, or the
 // Tech Provider's system user token: Client.WithToken or WithAccessToken.
-// Lists are Go 1.23 iterators that fetch pages as the loop asks for them.
+// Lists are range-over-func iterators (iter.Seq2) that fetch pages as the
+// loop asks for them.
 // Templates are validated against every documented limit before they are
 // sent, and a submission is not retried after a 5xx: FindTemplate tells
 // whether it was created.
