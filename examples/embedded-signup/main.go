@@ -1,5 +1,6 @@
 // Command embedded-signup is the backend of a Tech Provider's "Connect
-// WhatsApp" page (seed 003, section 4): it serves the page, receives the code
+// WhatsApp" page (the Embedded Signup implementation, section 4 of Plivo's Tech
+// Provider guide, docs.plivo.com/docs/messaging/concepts/whatsapp/resellers): it serves the page, receives the code
 // and ids the page sends when a customer finishes Meta's Embedded Signup, and
 // onboards the customer with wabsp's Client.Onboard.
 //

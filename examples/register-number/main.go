@@ -110,7 +110,7 @@ func run() error {
 	fmt.Printf("5. business profile updated:\n   %s\n", out)
 
 	rules := wabsp.UnverifiedWABALimits()
-	fmt.Printf("until the business is verified (seed 000): at most %d numbers, %s business-initiated conversations per 24h\n",
+	fmt.Printf("until the business is verified (per Kaleyra's Embedded Signup page): at most %d numbers, %s business-initiated conversations per 24h\n",
 		rules.MaxRegisteredNumbers, rules.BusinessInitiated)
 	return nil
 }
