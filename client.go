@@ -148,12 +148,17 @@ func parseBaseURL(name, raw string) (*url.URL, error) {
 }
 
 // WithToken returns a copy of the client that makes Graph calls with token,
-// such as the business token a customer's Embedded Signup code was exchanged
-// for. The copy shares the original's connections and settings; the original
-// is unchanged.
-func (c *Client) WithToken(token string) *Client {
+// such as the business token Onboard returns (OnboardResult.Token.AccessToken
+// passes as it is). A token read from storage is converted where it enters:
+// c.WithToken(wabsp.Secret(stored)). The copy shares the original's
+// connections and settings; the original is unchanged.
+//
+// The token is a Secret rather than a string so that it never has to be
+// revealed on its way from Onboard to the calls that use it; a string
+// constant still converts implicitly.
+func (c *Client) WithToken(token Secret) *Client {
 	cp := *c
-	cp.token = Secret(token)
+	cp.token = token
 	return &cp
 }
 

@@ -144,7 +144,7 @@ func (c *Client) Onboard(ctx context.Context, s SignupSession) (*OnboardingResul
 	}
 
 	res := &OnboardingResult{ClientRef: s.ClientRef, Token: *tok, TokenInfo: info}
-	customer := c.WithToken(tok.AccessToken.Reveal())
+	customer := c.WithToken(tok.AccessToken)
 	if err := customer.resolveIDs(ctx, s, info, res); err != nil {
 		return nil, &OnboardingError{Step: StepResolveIDs, Err: err}
 	}

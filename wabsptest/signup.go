@@ -39,7 +39,7 @@ type Signup struct {
 	BusinessID    string
 	PhoneNumberID string
 	// AccessToken is what Code exchanges for.
-	AccessToken string
+	AccessToken wabsp.Secret
 }
 
 // Session returns the signup as the session Onboard takes.
@@ -106,7 +106,7 @@ func (s *Server) NewSignup(opts ...SignupOption) Signup {
 		cg.expires = time.Now().Add(-time.Minute)
 	}
 	s.codes[code] = cg
-	out := Signup{Code: code, WABAID: w.id, BusinessID: w.businessID, AccessToken: g.token}
+	out := Signup{Code: code, WABAID: w.id, BusinessID: w.businessID, AccessToken: wabsp.Secret(g.token)}
 	if len(w.phones) > 0 {
 		out.PhoneNumberID = w.phones[0]
 	}

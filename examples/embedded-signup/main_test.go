@@ -73,7 +73,7 @@ func TestOnboardingAPI(t *testing.T) {
 	status, out = post(`{"code":"` + other.Code + `"}`)
 	assert.Equal(t, http.StatusForbidden, status)
 	assert.Equal(t, "check_token", out.Step)
-	assert.NotContains(t, out.Error, other.AccessToken)
+	assert.NotContains(t, out.Error, other.AccessToken.Reveal())
 
 	resp, err := http.Get(srv.URL + "/")
 	require.NoError(t, err)
