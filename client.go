@@ -111,6 +111,9 @@ func NewClient(opts ...Option) (*Client, error) {
 		cp.Transport = cfg.transport
 		hc = &cp
 	}
+	if hc, err = wrapTransport(hc, cfg.transportWrappers); err != nil {
+		return nil, err
+	}
 	c.http = c.newRetryClient(hc)
 	return c, nil
 }
@@ -118,7 +121,8 @@ func NewClient(opts ...Option) (*Client, error) {
 // MaxConnsPerHost is the connection pool size per host of the default
 // transport: at most this many connections to one host are open at once, all
 // kept alive for reuse; further concurrent calls wait for a free one.
-// WithHTTPClient or WithTransport replace the pool.
+// WithHTTPClient or WithTransport replace the pool; WithTransportWrapper
+// keeps it.
 const MaxConnsPerHost = 64
 
 // responseHeaderTimeout bounds the wait for a response's headers on one
