@@ -11,9 +11,12 @@
 // "Connect WhatsApp" button then runs against a stub of Meta's SDK.
 //
 // With PLIVO_AUTH_ID, PLIVO_AUTH_TOKEN, META_APP_ID, META_APP_SECRET and
-// META_CONFIG_ID set it talks to the real services and serves the page for
-// real customers. WABSP_PLIVO_BASE_URL and WABSP_GRAPH_BASE_URL override the
-// endpoints (staging, proxies, tests); META_GRAPH_VERSION the Graph version.
+// META_CONFIG_ID all set it talks to the real services and serves the page for
+// real customers; a part of them is refused, naming what is missing.
+// WABSP_PLIVO_BASE_URL and WABSP_GRAPH_BASE_URL override the endpoints
+// (staging, proxies, tests), META_GRAPH_VERSION the Graph version and
+// META_SDK_URL the address of Meta's JavaScript SDK. -h lists every flag and
+// variable.
 package main
 
 import (
@@ -29,16 +32,36 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/signal"
+	"strings"
 	"time"
 
 	"github.com/wabsp/wabsp"
+	"github.com/wabsp/wabsp/examples/internal/exampleenv"
 	"github.com/wabsp/wabsp/wabsptest"
 )
 
 func main() {
 	serve := flag.Bool("serve", false, "keep serving the onboarding page and API")
 	addr := flag.String("addr", "127.0.0.1:8080", "listen address with -serve")
+	exampleenv.SetUsage(flag.CommandLine, `Command embedded-signup serves a "Connect WhatsApp" page and onboards the customers who finish it.
+With none of the credentials below set it runs once against the in-process sandbox (or serves with -serve).
+
+Usage: go run ./examples/embedded-signup [-serve] [-addr host:port]`,
+		exampleenv.Var{Name: "PLIVO_AUTH_ID", Help: "your Plivo Auth ID; with the next four, talks to the real services"},
+		exampleenv.Var{Name: "PLIVO_AUTH_TOKEN", Help: "your Plivo Auth Token"},
+		exampleenv.Var{Name: "META_APP_ID", Help: "your Meta app id"},
+		exampleenv.Var{Name: "META_APP_SECRET", Help: "your Meta app secret"},
+		exampleenv.Var{Name: "META_CONFIG_ID", Help: "the Facebook Login for Business configuration id of your Embedded Signup"},
+		exampleenv.Var{Name: "META_GRAPH_VERSION", Help: "optional: the Graph API version (default " + wabsp.DefaultGraphVersion + ")"},
+		exampleenv.Var{Name: "META_SDK_URL", Help: "optional: where the page loads Meta's JavaScript SDK from"},
+		exampleenv.Var{Name: "WABSP_PLIVO_BASE_URL", Help: "optional: another Plivo API host (staging, a proxy)"},
+		exampleenv.Var{Name: "WABSP_GRAPH_BASE_URL", Help: "optional: another Graph API host"},
+	)
 	flag.Parse()
+	if flag.NArg() > 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
 	if err := run(os.Stdout, *serve, *addr); err != nil {
 		fmt.Fprintln(os.Stderr, "embedded-signup:", err)
 		os.Exit(1)
@@ -47,23 +70,28 @@ func main() {
 
 var credentialVars = []string{"PLIVO_AUTH_ID", "PLIVO_AUTH_TOKEN", "META_APP_ID", "META_APP_SECRET", "META_CONFIG_ID"}
 
+// realOnlyVars are read only with credentialVars; set alone they would be
+// ignored, so they are refused.
+var realOnlyVars = []string{"META_GRAPH_VERSION", "META_SDK_URL", "WABSP_PLIVO_BASE_URL", "WABSP_GRAPH_BASE_URL"}
+
 func run(out io.Writer, serve bool, addr string) error {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	set := 0
-	for _, v := range credentialVars {
-		if os.Getenv(v) != "" {
-			set++
-		}
+	real, err := exampleenv.Group("talk to the real services", credentialVars...)
+	if err != nil {
+		return err
 	}
-	switch {
-	case set == len(credentialVars):
+	if real {
 		app, err := realApp(logger)
 		if err != nil {
 			return err
 		}
 		return listen(addr, app, out)
-	case set > 0:
-		return fmt.Errorf("set all of %v for the real services, or none for the sandbox", credentialVars)
+	}
+	for _, v := range realOnlyVars {
+		if os.Getenv(v) != "" {
+			return fmt.Errorf("%s applies to the real services only: set %s as well, or unset it for the sandbox",
+				v, strings.Join(credentialVars, ", "))
+		}
 	}
 
 	sb := wabsptest.NewServer()

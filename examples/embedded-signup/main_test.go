@@ -17,7 +17,7 @@ import (
 )
 
 func TestRunOnboardsAgainstTheSandboxWithoutCredentials(t *testing.T) {
-	for _, v := range credentialVars {
+	for _, v := range append(credentialVars, realOnlyVars...) {
 		t.Setenv(v, "")
 	}
 	var out bytes.Buffer
@@ -26,12 +26,30 @@ func TestRunOnboardsAgainstTheSandboxWithoutCredentials(t *testing.T) {
 	assert.Contains(t, out.String(), `"status": "onboarded"`)
 }
 
-func TestRunRefusesHalfTheCredentials(t *testing.T) {
-	for _, v := range credentialVars {
-		t.Setenv(v, "")
+func TestRunRefusesHalfTheConfiguration(t *testing.T) {
+	tests := []struct {
+		name string
+		set  []string
+		want string
+	}{
+		{"one credential names the four missing", []string{"PLIVO_AUTH_ID"},
+			"PLIVO_AUTH_ID set but PLIVO_AUTH_TOKEN, META_APP_ID, META_APP_SECRET, META_CONFIG_ID missing"},
+		{"four credentials name the one missing", []string{"PLIVO_AUTH_ID", "PLIVO_AUTH_TOKEN", "META_APP_ID", "META_APP_SECRET"},
+			"META_CONFIG_ID missing"},
+		{"an endpoint override without credentials is not ignored", []string{"WABSP_GRAPH_BASE_URL"},
+			"WABSP_GRAPH_BASE_URL applies to the real services only"},
 	}
-	t.Setenv("PLIVO_AUTH_ID", "MAXXXXXXXXXXXXXXXXXX")
-	assert.ErrorContains(t, run(io.Discard, false, ""), "set all of")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, v := range append(credentialVars, realOnlyVars...) {
+				t.Setenv(v, "")
+			}
+			for _, v := range tt.set {
+				t.Setenv(v, "1")
+			}
+			assert.ErrorContains(t, run(io.Discard, false, ""), tt.want)
+		})
+	}
 }
 
 func TestOnboardingAPI(t *testing.T) {
