@@ -29,9 +29,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"os"
 	"os/signal"
+	"regexp"
 	"strings"
 	"time"
 
@@ -132,23 +134,35 @@ func realApp(logger *slog.Logger) (*app, error) {
 }
 
 // onboardOnce does what the page does when a customer finishes the signup
-// dialog: POST the code and ids to the backend.
+// dialog: load the page (which signs the demo customer in and carries the
+// CSRF token), then POST the code and ids to the backend with both.
 func onboardOnce(out io.Writer, a *app, signup wabsptest.Signup) error {
 	srv := httptest.NewServer(a)
 	defer srv.Close()
 	fmt.Fprintln(out, "onboarding page and API at", srv.URL)
 
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		return err
+	}
+	browser := &http.Client{Jar: jar}
+	csrf, err := loadPage(ctx, browser, srv.URL+"/")
+	if err != nil {
+		return err
+	}
+
 	body, _ := json.Marshal(map[string]string{
 		"code": signup.Code, "waba_id": signup.WABAID, "phone_number_id": signup.PhoneNumberID, "business_id": signup.BusinessID,
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/api/whatsapp/embedded-signup", bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := srv.Client().Do(req)
+	req.Header.Set("X-CSRF-Token", csrf)
+	resp, err := browser.Do(req)
 	if err != nil {
 		return err
 	}
@@ -163,6 +177,32 @@ func onboardOnce(out io.Writer, a *app, signup wabsptest.Signup) error {
 		return errors.New("onboarding failed")
 	}
 	return nil
+}
+
+// csrfPattern finds the CSRF token the page carries for its script.
+var csrfPattern = regexp.MustCompile(`csrfToken: "([0-9a-f]+)"`)
+
+// loadPage GETs the onboarding page as a browser would, keeping its session
+// cookie in hc's jar, and returns the page's CSRF token.
+func loadPage(ctx context.Context, hc *http.Client, url string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return "", err
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	html, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return "", err
+	}
+	m := csrfPattern.FindSubmatch(html)
+	if resp.StatusCode != http.StatusOK || m == nil {
+		return "", fmt.Errorf("GET %s: %s, no CSRF token on the page", url, resp.Status)
+	}
+	return string(m[1]), nil
 }
 
 func listen(addr string, handler http.Handler, out io.Writer) error {
