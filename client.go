@@ -14,7 +14,7 @@ import (
 )
 
 // Version is the SDK's version, sent in the User-Agent header.
-const Version = "0.1.0"
+const Version = "0.2.0"
 
 // Production endpoints and the Graph API version used unless an Option says
 // otherwise.
