@@ -53,6 +53,14 @@
 // sent, and a submission is not retried after a 5xx: FindTemplate tells
 // whether it was created.
 //
+// # Observability
+//
+// WithLogger logs each attempt and retry through log/slog, never a header or
+// a body. WithTransportWrapper wraps the client's tuned transport (its
+// connection pool kept) with instrumentation such as OpenTelemetry's
+// otelhttp.NewTransport or any http.RoundTripper middleware; the wrapper sees
+// every attempt, retries included.
+//
 // # Webhooks
 //
 // WebhookHandler is the http.Handler for Meta's callback URL: it answers the
