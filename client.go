@@ -15,7 +15,7 @@ import (
 )
 
 // Version is the SDK's version, sent in the User-Agent header.
-const Version = "0.1.0"
+const Version = "0.2.0"
 
 // Production endpoints and the Graph API version used unless an Option says
 // otherwise.
@@ -133,6 +133,9 @@ func NewClient(opts ...Option) (*Client, error) {
 	case hc.Timeout == 0:
 		hc.Timeout = DefaultAttemptTimeout
 	}
+	if hc, err = wrapTransport(hc, cfg.transportWrappers); err != nil {
+		return nil, err
+	}
 	c.http = c.newRetryClient(hc)
 	return c, nil
 }
@@ -140,7 +143,8 @@ func NewClient(opts ...Option) (*Client, error) {
 // MaxConnsPerHost is the connection pool size per host of the default
 // transport: at most this many connections to one host are open at once, all
 // kept alive for reuse; further concurrent calls wait for a free one.
-// WithHTTPClient or WithTransport replace the pool.
+// WithHTTPClient or WithTransport replace the pool; WithTransportWrapper
+// keeps it.
 const MaxConnsPerHost = 64
 
 // DefaultAttemptTimeout bounds one attempt of a call, from dialling to the
@@ -191,12 +195,17 @@ func parseBaseURL(name, raw string) (*url.URL, error) {
 var graphVersionSegment = regexp.MustCompile(`^[vV]\d+(\.\d+)?$`)
 
 // WithToken returns a copy of the client that makes Graph calls with token,
-// such as the business token a customer's Embedded Signup code was exchanged
-// for. The copy shares the original's connections and settings; the original
-// is unchanged.
-func (c *Client) WithToken(token string) *Client {
+// such as the business token Onboard returns (OnboardResult.Token.AccessToken
+// passes as it is). A token read from storage is converted where it enters:
+// c.WithToken(wabsp.Secret(stored)). The copy shares the original's
+// connections and settings; the original is unchanged.
+//
+// The token is a Secret rather than a string so that it never has to be
+// revealed on its way from Onboard to the calls that use it; a string
+// constant still converts implicitly.
+func (c *Client) WithToken(token Secret) *Client {
 	cp := *c
-	cp.token = Secret(token)
+	cp.token = token
 	return &cp
 }
 

@@ -73,10 +73,19 @@
 // Calls that act on a customer's WABA (phone numbers, business profiles,
 // templates, uploads) use the customer's business token from Onboard, or the
 // Tech Provider's system user token: Client.WithToken or WithAccessToken.
-// Lists are Go 1.23 iterators that fetch pages as the loop asks for them.
+// Lists are range-over-func iterators (iter.Seq2) that fetch pages as the
+// loop asks for them.
 // Templates are validated against every documented limit before they are
 // sent, and a submission is not retried after a 5xx: FindTemplate tells
 // whether it was created.
+//
+// # Observability
+//
+// WithLogger logs each attempt and retry through log/slog, never a header or
+// a body. WithTransportWrapper wraps the client's tuned transport (its
+// connection pool kept) with instrumentation such as OpenTelemetry's
+// otelhttp.NewTransport or any http.RoundTripper middleware; the wrapper sees
+// every attempt, retries included.
 //
 // # Webhooks
 //

@@ -10,8 +10,8 @@ import (
 	"github.com/wabsp/wabsp"
 )
 
-// plivoStandIn answers the way seed 003 documents, so the example runs
-// without an account.
+// plivoStandIn answers the way Plivo's Tech Provider guide documents the
+// Embedded Signup API, so the example runs without an account.
 func plivoStandIn() *httptest.Server {
 	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")

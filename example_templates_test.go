@@ -100,3 +100,60 @@ func ExampleClient_Templates() {
 	// order_shipped en_US APPROVED
 	// winback_offer pt_BR REJECTED
 }
+
+// SyncTemplates refreshes every template's status and rejection reason, as
+// a "Sync templates" button would.
+func ExampleClient_SyncTemplates() {
+	graph := exampleGraph()
+	defer graph.Close()
+	client, err := wabsp.NewClient(
+		wabsp.WithMetaApp("1234567890123456", "app-secret"),
+		wabsp.WithAccessToken("system-user-token"),
+		wabsp.WithGraphBaseURL(graph.URL),
+	)
+	if err != nil {
+		panic(err)
+	}
+
+	sync, err := client.SyncTemplates(context.Background(), "109876543210987")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(sync.ByStatus[wabsp.TemplateApproved], "approved,", sync.ByStatus[wabsp.TemplateRejected], "rejected")
+	for _, t := range sync.Rejected() {
+		fmt.Println(t.Name, t.Language, t.RejectedReason)
+	}
+	// Output:
+	// 1 approved, 1 rejected
+	// winback_offer pt_BR PROMOTIONAL
+}
+
+// After a submission failed with a *ServerError, FindTemplate tells whether
+// Meta created the template after all, instead of submitting it again.
+func ExampleClient_FindTemplate() {
+	graph := exampleGraph()
+	defer graph.Close()
+	client, err := wabsp.NewClient(
+		wabsp.WithMetaApp("1234567890123456", "app-secret"),
+		wabsp.WithAccessToken("system-user-token"),
+		wabsp.WithGraphBaseURL(graph.URL),
+	)
+	if err != nil {
+		panic(err)
+	}
+	ctx := context.Background()
+
+	t, err := client.FindTemplate(ctx, "109876543210987", "order_shipped", "en_US")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("found", t.ID, t.Status)
+
+	_, err = client.FindTemplate(ctx, "109876543210987", "winback_offer", "en_US") // only pt_BR exists
+	fmt.Println(errors.Is(err, wabsp.ErrTemplateNotFound))
+	// Output:
+	// found 594425479261596 APPROVED
+	// true
+}

@@ -63,8 +63,8 @@ func (p *PhoneNumber) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// State maps the number's status to the seeds' Connected, Flagged or
-// Restricted.
+// State maps the number's status to Connected, Flagged or Restricted, the
+// states BSP consoles such as Kaleyra's show.
 func (p PhoneNumber) State() NumberState { return p.Status.State() }
 
 // Limit returns the number's limit of business-initiated conversations per
@@ -310,8 +310,8 @@ type fieldsQuery struct {
 // against its guidelines after that.
 const MaxDisplayNameLength = 512
 
-// RequestDisplayNameChange submits a new display name for review (seed 004's
-// name change flow). Graph answers at once; the review result shows in
+// RequestDisplayNameChange submits a new display name for review (the name
+// change flow in respond.io's WhatsApp Cloud API help page (help.respond.io/l/en/whatsapp/whatsapp-cloud-api)). Graph answers at once; the review result shows in
 // PhoneNumber.NewNameStatus and in the phone_number_name_update webhook. Once
 // approved, call RegisterPhoneNumber again (within 14 days) to apply it.
 //

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/wabsp/wabsp"
+	"github.com/wabsp/wabsp/wabsptest"
 )
 
 // exampleClient returns a client whose Graph calls go to an in-process
@@ -280,4 +281,33 @@ func ExampleValidateProfilePicture() {
 	gif := []byte("GIF89a...")
 	fmt.Println(wabsp.ValidateProfilePicture(gif))
 	// Output: wabsp: invalid ProfilePicture request: profile_picture: must be a JPEG or PNG image, got image/gif
+}
+
+// VerifyCode with a wrong code fails with Graph's error 136025; with the code
+// the customer received it succeeds.
+func ExampleClient_VerifyCode() {
+	sb := wabsptest.NewServer() // stands in for Graph and the customer's phone
+	defer sb.Close()
+	signup := sb.NewSignup()
+	client := sb.Client().WithToken(signup.AccessToken)
+	ctx := context.Background()
+	pnid := signup.PhoneNumberID
+
+	if err := client.RequestVerificationCode(ctx, pnid, wabsp.RequestCodeRequest{Method: wabsp.CodeBySMS, Language: "en_US"}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	err := client.VerifyCode(ctx, pnid, "000000")
+	var ge *wabsp.GraphError
+	if errors.As(err, &ge) {
+		fmt.Println("wrong code: Graph error", ge.Code)
+	}
+	if err := client.VerifyCode(ctx, pnid, sb.LastVerificationCode(pnid)); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("verified")
+	// Output:
+	// wrong code: Graph error 136025
+	// verified
 }

@@ -208,7 +208,7 @@ func (c *Client) Onboard(ctx context.Context, s SignupSession) (*OnboardingResul
 	if res.Ending == "" {
 		res.Ending = SignupFinish
 	}
-	customer := c.WithToken(tok.AccessToken.Reveal())
+	customer := c.WithToken(tok.AccessToken)
 	onlyWABA := s.Ending == SignupFinishOnlyWABA
 	if err := customer.resolveIDs(ctx, s, info, res, !onlyWABA); err != nil {
 		return nil, &OnboardingError{Step: StepResolveIDs, Err: err}
@@ -281,7 +281,7 @@ func (c *Client) CompleteOnboarding(ctx context.Context, res *OnboardingResult) 
 		return nil, &OnboardingError{Step: StepValidate, Err: err}
 	}
 	if res.PhoneNumberID == "" {
-		customer := c.WithToken(res.Token.AccessToken.Reveal())
+		customer := c.WithToken(res.Token.AccessToken)
 		if err := customer.resolvePhoneNumber(ctx, res); err != nil {
 			return nil, &OnboardingError{Step: StepResolveIDs, Err: err}
 		}

@@ -37,6 +37,9 @@ type config struct {
 	// fromEnv and required are checked once every option is applied.
 	fromEnv  bool
 	required []Requirement
+
+	// WithTransportWrapper's functions, in the order given.
+	transportWrappers []func(http.RoundTripper) http.RoundTripper
 }
 
 // WithPlivoCredentials sets the Plivo Auth ID and Auth Token of the Tech
@@ -161,8 +164,9 @@ func WithHTTPClient(hc *http.Client) Option {
 	}
 }
 
-// WithTransport sends requests through rt, for example a test double or an
-// instrumented transport.
+// WithTransport sends requests through rt, for example a test double. It
+// replaces the default transport and its connection pool; to instrument the
+// client instead, wrap the default with WithTransportWrapper.
 func WithTransport(rt http.RoundTripper) Option {
 	return func(c *config) error {
 		if rt == nil {

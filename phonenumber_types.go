@@ -42,7 +42,7 @@ func (q QualityRating) IsKnown() bool {
 // sent.
 type Tier string
 
-// The tiers seeds 000 and 001 and Meta's messaging-limit page name. Meta
+// The tiers Kaleyra's WhatsApp pages and Meta's messaging-limit page name. Meta
 // replaced the 1K step by 2K; both are kept so older answers still read.
 const (
 	// TierUnknown is the zero value: Graph reported no tier.
@@ -194,8 +194,8 @@ func (p PlatformType) IsKnown() bool {
 }
 
 // PhoneNumberStatus is Graph's status field of a phone number. Values the SDK
-// does not know are kept as sent. State maps it to the three states the
-// seeds describe.
+// does not know are kept as sent. State maps it to the three states BSP
+// consoles such as Kaleyra's describe.
 type PhoneNumberStatus string
 
 // The phone number statuses Meta and partners' documentation name.
@@ -229,13 +229,13 @@ func (s PhoneNumberStatus) IsKnown() bool {
 	return false
 }
 
-// NumberState is the sending state seeds 000 and 001 show for a number:
+// NumberState is the sending state Kaleyra's WhatsApp pages show for a number:
 // Connected (may send within its messaging limit), Flagged (quality is low
 // and the limit cannot be raised), Restricted (the messaging limit is
 // reached). Every other status is NumberStateUnknown.
 type NumberState string
 
-// The seeds' number states.
+// The number states of Kaleyra's WhatsApp pages.
 const (
 	NumberConnected    NumberState = "Connected"
 	NumberFlagged      NumberState = "Flagged"
@@ -251,7 +251,7 @@ func (s NumberState) IsKnown() bool {
 	return s == NumberConnected || s == NumberFlagged || s == NumberRestricted
 }
 
-// State maps Graph's status to the seeds' states. RATE_LIMITED counts as
+// State maps Graph's status to those states. RATE_LIMITED counts as
 // Restricted: both mean the number has reached its limit for now.
 func (s PhoneNumberStatus) State() NumberState {
 	switch PhoneNumberStatus(strings.ToUpper(string(s))) {

@@ -49,7 +49,7 @@ func TestLimitAllows(t *testing.T) {
 	assert.Equal(t, "unlimited", wabsp.Limit{Unlimited: true}.String())
 }
 
-func TestUnverifiedWABALimitsStateSeed000sRules(t *testing.T) {
+func TestUnverifiedWABALimitsStateKaleyrasRules(t *testing.T) {
 	t.Parallel()
 	l := wabsp.UnverifiedWABALimits()
 	assert.Equal(t, 2, l.MaxRegisteredNumbers)
@@ -60,7 +60,7 @@ func TestUnverifiedWABALimitsStateSeed000sRules(t *testing.T) {
 	assert.False(t, l.CanStartConversation(50))
 }
 
-func TestStatusMapsToTheSeedsNumberStates(t *testing.T) {
+func TestStatusMapsToTheConsoleNumberStates(t *testing.T) {
 	t.Parallel()
 	tests := map[wabsp.PhoneNumberStatus]wabsp.NumberState{
 		wabsp.PhoneNumberStatusConnected:   wabsp.NumberConnected,

@@ -14,11 +14,12 @@ import (
 // know are kept as sent.
 type Vertical string
 
-// The verticals Graph accepts. Seed 004 shows their labels ("Beauty, Spa and
+// The verticals Graph accepts. respond.io's WhatsApp Cloud API help page shows
+// their labels ("Beauty, Spa and
 // Salon" is BEAUTY and so on); the API takes these codes.
 const (
 	// VerticalUndefined is the zero value: no vertical set. Once set, a
-	// vertical cannot be cleared again (seed 004).
+	// vertical cannot be cleared again.
 	VerticalUndefined        Vertical = ""
 	VerticalAlcohol          Vertical = "ALCOHOL"
 	VerticalApparel          Vertical = "APPAREL"
@@ -106,7 +107,8 @@ func (c *Client) GetBusinessProfile(ctx context.Context, phoneNumberID string, f
 	return &page.Data[0], nil
 }
 
-// Business profile limits, in characters, from Meta's reference and seed 004.
+// Business profile limits, in characters, from Meta's reference and
+// respond.io's WhatsApp Cloud API help page (help.respond.io/l/en/whatsapp/whatsapp-cloud-api).
 const (
 	MaxProfileAboutLength       = 139
 	MaxProfileAddressLength     = 256
@@ -192,7 +194,7 @@ type profileBody struct {
 //
 //	POST https://graph.facebook.com/{version}/{phone-number-id}/whatsapp_business_profile
 //
-// The update is validated first (seed 004's limits). Sending the same update
+// The update is validated first (the profile limits above). Sending the same update
 // twice leaves the same profile, so the retry policy may repeat it.
 func (c *Client) UpdateBusinessProfile(ctx context.Context, phoneNumberID string, u BusinessProfileUpdate) error {
 	var v validator
@@ -211,12 +213,13 @@ func (c *Client) UpdateBusinessProfile(ctx context.Context, phoneNumberID string
 	}, &graphSuccess{})
 }
 
-// MaxProfilePictureBytes is the largest profile picture seed 001 accepts:
+// MaxProfilePictureBytes is the largest profile picture Kaleyra's Add a
+// Number page (developers.kaleyra.io/docs/creating-whatsapp-number) accepts:
 // 5 MB. Meta recommends 640x640 pixels.
 const MaxProfilePictureBytes = 5 << 20
 
 // ValidateProfilePicture checks an image before it is uploaded for a
-// profile: at most 5 MB, JPEG or PNG (seed 001), judged from its content
+// profile: at most 5 MB, JPEG or PNG (as Kaleyra's Add a Number page asks), judged from its content
 // rather than its file name. Problems are reported as a *ValidationError on
 // the field "profile_picture".
 func ValidateProfilePicture(image []byte) error {

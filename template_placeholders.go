@@ -45,16 +45,29 @@ func checkPlaceholders(v *validator, textPath, text string, named bool,
 		v.addf(textPath, "uses named placeholders such as {{%s}}: set parameter_format to named", order[0])
 	}
 
-	// Positional: {{1}}..{{n}} without a gap, and exactly n samples.
+	// Positional: {{1}}..{{n}} without a gap, and exactly n samples. The
+	// samples go by number (the k-th is for {{k}}), so a gap is reported by
+	// itself and the samples are counted against the placeholders the text
+	// really has.
 	n := 0
 	for k := range numbers {
 		n = max(n, k)
 	}
+	var used, missing []string
 	for k := 1; k <= n; k++ {
-		if !numbers[k] {
-			v.addf(textPath, "positional placeholders must be numbered {{1}} to {{%d}} without gaps: {{%d}} is missing", n, k)
-			break
+		if numbers[k] {
+			used = append(used, fmt.Sprintf("{{%d}}", k))
+		} else {
+			missing = append(missing, fmt.Sprintf("{{%d}}", k))
 		}
+	}
+	if len(missing) > 0 {
+		verb := "is"
+		if len(missing) > 1 {
+			verb = "are"
+		}
+		v.addf(textPath, "has %d positional placeholder(s) (%s) with a gap: %s %s missing; number them {{1}} to {{%d}}",
+			len(used), strings.Join(used, ", "), strings.Join(missing, ", "), verb, len(used))
 	}
 	if positional != nil || n > 0 {
 		for k, s := range positional {
@@ -66,8 +79,8 @@ func checkPlaceholders(v *validator, textPath, text string, named bool,
 				v.addf(fmt.Sprintf("%s[%d]", positionalPath, k), "sample value for {{%d}} is empty", k+1)
 			}
 		}
-		if len(positional) < n {
-			v.addf(positionalPath, "has %d sample value(s) for %d placeholder(s): every placeholder needs one", len(positional), n)
+		if len(positional) < len(numbers) {
+			v.addf(positionalPath, "has %d sample value(s) for %d placeholder(s): every placeholder needs one", len(positional), len(numbers))
 		}
 	}
 

@@ -6,8 +6,8 @@ import (
 	"strings"
 )
 
-// Graph's documented limits on message templates. Seeds 002 and 004 describe
-// stricter limits of their own products (3 quick replies of 20 characters);
+// Graph's documented limits on message templates. Keloa's and respond.io's
+// help pages describe stricter limits of their own products (3 quick replies of 20 characters);
 // these are the API's.
 const (
 	MaxTemplateNameLength      = 512

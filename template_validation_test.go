@@ -339,3 +339,34 @@ func TestEditValidationChecksTheDocumentedEditRules(t *testing.T) {
 		})
 	}
 }
+
+func TestPlaceholderMessagesCountTheRealPlaceholdersAndNameTheGap(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		body    string
+		samples []string
+		want    []wabsp.FieldError
+	}{
+		{"{{1}} and {{3}} without samples are two placeholders with {{2}} missing", "{{1}} and {{3}}", []string{}, []wabsp.FieldError{
+			{Field: "components[1].text", Message: "has 2 positional placeholder(s) ({{1}}, {{3}}) with a gap: {{2}} is missing; number them {{1}} to {{2}}"},
+			{Field: "components[1].example.body_text[0]", Message: "has 0 sample value(s) for 2 placeholder(s): every placeholder needs one"},
+		}},
+		{"{{2}} and {{5}} name every missing number", "{{2}} then {{5}}", []string{"a", "b"}, []wabsp.FieldError{
+			{Field: "components[1].text", Message: "has 2 positional placeholder(s) ({{2}}, {{5}}) with a gap: {{1}}, {{3}}, {{4}} are missing; number them {{1}} to {{2}}"},
+		}},
+		{"a repeated placeholder counts once", "{{1}} {{1}} {{2}}", []string{"a"}, []wabsp.FieldError{
+			{Field: "components[1].example.body_text[0]", Message: "has 1 sample value(s) for 2 placeholder(s): every placeholder needs one"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := validTemplate()
+			setBody(&r, tt.body, tt.samples...)
+			var verr *wabsp.ValidationError
+			require.ErrorAs(t, r.Validate(), &verr)
+			assert.Equal(t, tt.want, verr.Fields)
+		})
+	}
+}

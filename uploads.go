@@ -9,8 +9,8 @@ import (
 	"strings"
 )
 
-// Size limits on media samples, from seed 004's table of WhatsApp's media
-// limits, checked before anything is uploaded.
+// Size limits on media samples, from the table of WhatsApp's media limits in
+// respond.io's WhatsApp Cloud API help page (help.respond.io/l/en/whatsapp/whatsapp-cloud-api), checked before anything is uploaded.
 const (
 	MaxImageBytes    = 5 << 20
 	MaxAudioBytes    = 16 << 20

@@ -11,13 +11,14 @@ type WABALimits struct {
 	BusinessInitiated Limit
 }
 
-// UnverifiedWABALimits returns seed 000's rules for a WABA whose business is
+// UnverifiedWABALimits returns the rules Kaleyra's Embedded Signup page
+// (developers.kaleyra.io/docs/embedded-signup) states for a WABA whose business is
 // not yet verified: at most 2 registered phone numbers, and business-initiated
 // conversations with at most 50 unique customers in a rolling 24 hours (per
 // phone number). Replies within a customer-initiated conversation are not
 // limited.
 //
-// These are the seed's numbers. Meta's current messaging-limit page starts new
+// These are that page's numbers. Meta's current messaging-limit page starts new
 // business portfolios at 250 and shares the limit across the portfolio's
 // numbers; for a number's actual limit read PhoneNumber.Limit.
 func UnverifiedWABALimits() WABALimits {

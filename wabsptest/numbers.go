@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"slices"
 	"time"
+
+	"github.com/wabsp/wabsp"
 )
 
 // Limits the sandbox enforces on a phone number.
@@ -342,7 +344,7 @@ func (s *Server) Registered(phoneNumberID string) bool {
 // GrantToken issues an access token to appID with the default permissions
 // on the WABAs, as when a second app (another Tech Provider, or the same
 // one's other app) is given access to a customer's WABA.
-func (s *Server) GrantToken(appID string, wabaIDs ...string) string {
+func (s *Server) GrantToken(appID string, wabaIDs ...string) wabsp.Secret {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	g := &grant{
@@ -356,7 +358,7 @@ func (s *Server) GrantToken(appID string, wabaIDs ...string) string {
 		}
 	}
 	s.tokens[g.token] = g
-	return g.token
+	return wabsp.Secret(g.token)
 }
 
 func isSixDigits(s string) bool {

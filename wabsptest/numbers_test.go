@@ -240,3 +240,19 @@ func TestSandboxKeepsTheBusinessProfile(t *testing.T) {
 		assert.Equal(t, 100, graphCode(t, err))
 	})
 }
+
+// The business token Onboard returns is a Secret, and WithToken takes it as it
+// is: nothing in the customer's code has to Reveal it.
+func TestOnboardedTokenPassesToWithTokenUnrevealed(t *testing.T) {
+	t.Parallel()
+	sb := wabsptest.NewServer()
+	t.Cleanup(sb.Close)
+	signup := sb.NewSignup()
+	ctx := context.Background()
+	res, err := sb.Client().Onboard(ctx, signup.Session("customer-1"))
+	require.NoError(t, err)
+
+	n, err := sb.Client().WithToken(res.Token.AccessToken).GetPhoneNumber(ctx, res.PhoneNumberID)
+	require.NoError(t, err)
+	assert.Equal(t, res.PhoneNumberID, n.ID)
+}

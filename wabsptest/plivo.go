@@ -16,7 +16,8 @@ func (s *Server) routePlivo(mux *http.ServeMux) {
 	mux.HandleFunc("POST /v1/Account/{authID}/WhatsApp/EmbeddedSignup/", s.thenDeliverWebhooks(s.embeddedSignup))
 }
 
-// embeddedSignup answers as seed 003 documents, message for message.
+// embeddedSignup answers as Plivo's Tech Provider guide documents the
+// Embedded Signup API, message for message.
 func (s *Server) embeddedSignup(w http.ResponseWriter, r *http.Request) {
 	apiID := s.newAPIID()
 	fail := func(status int, msg string) { writeJSON(w, status, plivoError{APIID: apiID, Error: msg}) }

@@ -63,7 +63,7 @@ func TestSandboxAnswersHaveTheRecordedShapes(t *testing.T) {
 	t.Run("a phone number", func(t *testing.T) {
 		want := recordedResponse(t, "../testdata/numbers/get_phone_number.json")
 		var got map[string]json.RawMessage
-		get(t, sb.URL(), signup.PhoneNumberID, signup.AccessToken, url.Values{"fields": {strings.Join(c.PhoneNumberFields(), ",")}}, &got)
+		get(t, sb.URL(), signup.PhoneNumberID, signup.AccessToken.Reveal(), url.Values{"fields": {strings.Join(c.PhoneNumberFields(), ",")}}, &got)
 		assert.Equal(t, keys(want), keys(got))
 	})
 	t.Run("a business profile", func(t *testing.T) {
@@ -74,7 +74,7 @@ func TestSandboxAnswersHaveTheRecordedShapes(t *testing.T) {
 		var got struct {
 			Data []map[string]json.RawMessage `json:"data"`
 		}
-		get(t, sb.URL(), signup.PhoneNumberID+"/whatsapp_business_profile", signup.AccessToken,
+		get(t, sb.URL(), signup.PhoneNumberID+"/whatsapp_business_profile", signup.AccessToken.Reveal(),
 			url.Values{"fields": {"about,address,description,email,profile_picture_url,websites,vertical"}}, &got)
 		var rec []map[string]json.RawMessage
 		require.NoError(t, json.Unmarshal(want["data"], &rec))
@@ -89,7 +89,7 @@ func TestSandboxAnswersHaveTheRecordedShapes(t *testing.T) {
 		}
 		want := recordedResponse(t, "../testdata/templates/list_page1.json")
 		var got map[string]json.RawMessage
-		get(t, sb.URL(), signup.WABAID+"/message_templates", signup.AccessToken, url.Values{
+		get(t, sb.URL(), signup.WABAID+"/message_templates", signup.AccessToken.Reveal(), url.Values{
 			"fields": {"id,name,language,status,category,sub_category,parameter_format,components,rejected_reason,previous_category"},
 			"limit":  {"2"},
 		}, &got)

@@ -41,7 +41,7 @@ type Signup struct {
 	BusinessID    string
 	PhoneNumberID string
 	// AccessToken is what Code exchanges for.
-	AccessToken string
+	AccessToken wabsp.Secret
 	// Ending is how the signup ended (SignupFinish unless an option said
 	// otherwise).
 	Ending wabsp.SignupEnding
@@ -163,7 +163,7 @@ func (s *Server) NewSignup(opts ...SignupOption) Signup {
 		cg.expires = time.Now().Add(-time.Minute)
 	}
 	s.codes[code] = cg
-	out := Signup{Code: code, WABAID: w.id, BusinessID: w.businessID, AccessToken: g.token, Ending: cfg.ending}
+	out := Signup{Code: code, WABAID: w.id, BusinessID: w.businessID, AccessToken: wabsp.Secret(g.token), Ending: cfg.ending}
 	if len(w.phones) > 0 {
 		out.PhoneNumberID = w.phones[0]
 	}

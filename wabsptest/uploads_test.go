@@ -49,13 +49,13 @@ func TestSandboxUploadChecks(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name   string
-		client func(sb *wabsptest.Server, token string) *wabsp.Client
+		client func(sb *wabsptest.Server, token wabsp.Secret) *wabsp.Client
 		status int
 	}{
-		{"a session for another app's id", func(sb *wabsptest.Server, token string) *wabsp.Client {
+		{"a session for another app's id", func(sb *wabsptest.Server, token wabsp.Secret) *wabsp.Client {
 			return sb.Client(wabsp.WithMetaApp("2000000000000002", wabsptest.AppSecret)).WithToken(token)
 		}, http.StatusBadRequest},
-		{"a token the sandbox never issued", func(sb *wabsptest.Server, _ string) *wabsp.Client {
+		{"a token the sandbox never issued", func(sb *wabsptest.Server, _ wabsp.Secret) *wabsp.Client {
 			return sb.Client().WithToken("EAAnotissued")
 		}, http.StatusUnauthorized},
 	}
@@ -76,11 +76,11 @@ func TestSandboxUploadChecks(t *testing.T) {
 func TestSandboxUploadSessionChecksOffsetLengthAndScheme(t *testing.T) {
 	t.Parallel()
 	sb, signup, _ := customer(t)
-	proof := proofOf(signup.AccessToken)
+	proof := proofOf(signup.AccessToken.Reveal())
 	start, err := http.NewRequest(http.MethodPost, sb.URL()+"/"+wabsp.DefaultGraphVersion+"/"+wabsptest.AppID+
 		"/uploads?file_name=a.png&file_length=10&file_type=image/png&appsecret_proof="+proof, nil)
 	require.NoError(t, err)
-	start.Header.Set("Authorization", "Bearer "+signup.AccessToken)
+	start.Header.Set("Authorization", "Bearer "+signup.AccessToken.Reveal())
 	var session struct {
 		ID string `json:"id"`
 	}
@@ -90,7 +90,7 @@ func TestSandboxUploadSessionChecksOffsetLengthAndScheme(t *testing.T) {
 	send := func(scheme, offset string, body []byte) *http.Request {
 		r, err := http.NewRequest(http.MethodPost, sb.URL()+"/"+wabsp.DefaultGraphVersion+"/"+session.ID+"&appsecret_proof="+proof, bytes.NewReader(body))
 		require.NoError(t, err)
-		r.Header.Set("Authorization", scheme+" "+signup.AccessToken)
+		r.Header.Set("Authorization", scheme+" "+signup.AccessToken.Reveal())
 		r.Header.Set("file_offset", offset)
 		return r
 	}

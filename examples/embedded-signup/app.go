@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"github.com/wabsp/wabsp"
 )
@@ -30,16 +29,24 @@ type page struct {
 	AllowSameOrigin bool
 }
 
+// pageData is one rendering of the page: its settings and the signed-in
+// customer's CSRF token.
+type pageData struct {
+	page
+	CSRFToken string
+}
+
 // app serves the onboarding page and the API it calls.
 type app struct {
-	client *wabsp.Client
-	page   page
-	logger *slog.Logger
-	mux    *http.ServeMux
+	client   *wabsp.Client
+	page     page
+	logger   *slog.Logger
+	sessions *sessions
+	mux      *http.ServeMux
 }
 
 func newApp(client *wabsp.Client, p page, logger *slog.Logger) *app {
-	a := &app{client: client, page: p, logger: logger, mux: http.NewServeMux()}
+	a := &app{client: client, page: p, logger: logger, sessions: newSessions(), mux: http.NewServeMux()}
 	a.mux.HandleFunc("GET /{$}", a.servePage)
 	a.mux.HandleFunc("POST /api/whatsapp/embedded-signup", a.onboard)
 	return a
@@ -47,15 +54,23 @@ func newApp(client *wabsp.Client, p page, logger *slog.Logger) *app {
 
 func (a *app) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
 
-func (a *app) servePage(w http.ResponseWriter, _ *http.Request) {
+func (a *app) servePage(w http.ResponseWriter, r *http.Request) {
+	cs, ok := a.sessions.current(r)
+	if !ok {
+		cs = a.sessions.signIn(w, r)
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := pageTemplate.Execute(w, a.page); err != nil {
+	// The page holds the CSRF token: no cache may keep it.
+	w.Header().Set("Cache-Control", "no-store")
+	if err := pageTemplate.Execute(w, pageData{page: a.page, CSRFToken: cs.CSRFToken}); err != nil {
 		a.logger.Error("rendering the page", "error", err)
 	}
 }
 
 // onboardResponse is the API's answer to the page. It never carries the
-// customer's token.
+// customer's token nor a technical error: Error is for the customer to read,
+// Reference is what they quote to support, and the server log holds the
+// cause under the same reference.
 type onboardResponse struct {
 	Status        string   `json:"status,omitempty"`
 	WABAID        string   `json:"waba_id,omitempty"`
@@ -63,27 +78,52 @@ type onboardResponse struct {
 	PhoneNumberID string   `json:"phone_number_id,omitempty"`
 	APIID         string   `json:"api_id,omitempty"`
 	Recovered     []string `json:"recovered,omitempty"`
+	NextSteps     []string `json:"next_steps,omitempty"`
 	Error         string   `json:"error,omitempty"`
-	Step          string   `json:"step,omitempty"`
+	Reference     string   `json:"reference,omitempty"`
 }
 
 func (a *app) onboard(w http.ResponseWriter, r *http.Request) {
+	reference := randomHex(8)
+	cs, ok := a.sessions.current(r)
+	if !ok {
+		a.logger.Warn("onboarding refused: no session", "reference", reference)
+		writeJSON(w, http.StatusUnauthorized, onboardResponse{Error: msgSignedOut, Reference: reference})
+		return
+	}
+	if !cs.validCSRF(r) {
+		a.logger.Warn("onboarding refused: missing or wrong CSRF token", "reference", reference, "customer", cs.CustomerID)
+		writeJSON(w, http.StatusForbidden, onboardResponse{Error: msgStalePage, Reference: reference})
+		return
+	}
 	var session wabsp.SignupSession
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
 	if err := dec.Decode(&session); err != nil {
-		writeJSON(w, http.StatusBadRequest, onboardResponse{Error: "the request body must be a JSON object with code, waba_id, phone_number_id and business_id"})
+		a.logger.Warn("onboarding refused: unreadable body", "reference", reference, "customer", cs.CustomerID, "error", err)
+		writeJSON(w, http.StatusBadRequest, onboardResponse{Error: msgBadRequest, Reference: reference})
 		return
 	}
+	// The WABA is onboarded for the signed-in customer, whatever the body
+	// says: Plivo keeps the reference with it.
+	session.ClientRef = cs.CustomerID
+
 	res, err := a.client.Onboard(r.Context(), session)
 	if err != nil {
-		var oe *wabsp.OnboardingError
-		step, msg := "", err.Error()
+		f := failureFor(err)
+		var (
+			oe  *wabsp.OnboardingError
+			api *wabsp.APIError
+		)
+		step, upstreamID := "", ""
 		if errors.As(err, &oe) {
-			// The page says "Onboarding failed at <step>: " itself.
-			step, msg = string(oe.Step), strings.TrimPrefix(oe.Err.Error(), "wabsp: ")
+			step = string(oe.Step)
 		}
-		a.logger.Warn("onboarding failed", "step", step, "error", err)
-		writeJSON(w, statusFor(err), onboardResponse{Error: msg, Step: step})
+		if errors.As(err, &api) {
+			upstreamID = api.RequestID
+		}
+		a.logger.Warn("onboarding failed", "reference", reference, "customer", cs.CustomerID, "step", step,
+			"upstream_request_id", upstreamID, "status", f.status, "error", err)
+		writeJSON(w, f.status, onboardResponse{Error: f.message, Reference: reference})
 		return
 	}
 	// A real backend stores res.Token (encrypted) with the customer here.
@@ -91,31 +131,27 @@ func (a *app) onboard(w http.ResponseWriter, r *http.Request) {
 	if res.AlreadyOnboarded {
 		status = "already_onboarded"
 	}
-	a.logger.Info("onboarded", "waba_id", res.WABAID, "api_id", res.APIID, "status", status)
+	a.logger.Info("onboarded", "reference", reference, "customer", cs.CustomerID, "waba_id", res.WABAID,
+		"api_id", res.APIID, "status", status)
 	writeJSON(w, http.StatusOK, onboardResponse{
 		Status: status, WABAID: res.WABAID, BusinessID: res.BusinessID, PhoneNumberID: res.PhoneNumberID,
-		APIID: res.APIID, Recovered: res.Recovered,
+		APIID: res.APIID, Recovered: res.Recovered, NextSteps: nextSteps(a.number(r, reference, res)),
 	})
 }
 
-// statusFor tells the page whose fault a failure is: its input, the
-// customer's grants, or a service upstream.
-func statusFor(err error) int {
-	var verr *wabsp.ValidationError
-	switch {
-	case errors.As(err, &verr):
-		return http.StatusBadRequest
-	case errors.Is(err, wabsp.ErrTokenInvalid), errors.Is(err, wabsp.ErrTokenForOtherApp), errors.Is(err, wabsp.ErrScopeMissing),
-		errors.Is(err, wabsp.ErrIDNotGranted):
-		return http.StatusForbidden
-	case errors.Is(err, wabsp.ErrIDUnresolved), errors.Is(err, wabsp.ErrIDAmbiguous):
-		return http.StatusUnprocessableEntity
+// number reads the new number's display name review and status with the
+// customer's token, for the next steps; nil when it cannot be read now,
+// which does not undo the onboarding.
+func (a *app) number(r *http.Request, reference string, res *wabsp.OnboardingResult) *wabsp.PhoneNumber {
+	if res.PhoneNumberID == "" {
+		return nil
 	}
-	var bad *wabsp.BadRequestError
-	if errors.As(err, &bad) {
-		return http.StatusUnprocessableEntity
+	n, err := a.client.WithToken(res.Token.AccessToken).GetPhoneNumber(r.Context(), res.PhoneNumberID)
+	if err != nil {
+		a.logger.Warn("reading the onboarded number", "reference", reference, "phone_number_id", res.PhoneNumberID, "error", err)
+		return nil
 	}
-	return http.StatusBadGateway
+	return n
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

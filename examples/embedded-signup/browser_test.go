@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -62,6 +63,10 @@ func TestConnectWhatsAppPageInABrowser(t *testing.T) {
 		m := regexp.MustCompile(`Connected WhatsApp Business Account (\d+) with phone number id (\d+)\.`).FindStringSubmatch(text)
 		require.NotNil(t, m, "status text: %q", text)
 		wabaID := m[1]
+		assert.Contains(t, text, "is being set up", "the next steps name the number's status")
+		var steps int
+		require.NoError(t, chromedp.Run(tab.ctx, chromedp.Evaluate(`document.querySelectorAll('#next-steps li').length`, &steps)))
+		assert.Equal(t, 2, steps, "the display name review and the number's status are listed")
 		_, onboarded := sb.Onboarded(wabaID)
 		assert.True(t, onboarded, "the sandbox has not onboarded WABA %s", wabaID)
 		assert.True(t, sb.Subscribed(wabaID), "the app is not subscribed to WABA %s", wabaID)
@@ -79,8 +84,7 @@ func TestConnectWhatsAppPageInABrowser(t *testing.T) {
 		check         func(t *testing.T, text string)
 	}{
 		{"a customer who cancels sees why and nothing is onboarded", "cancel", func(t *testing.T, text string) {
-			assert.Contains(t, text, "Signup was cancelled at step PHONE_NUMBER_SETUP")
-			assert.Contains(t, text, "Nothing was connected")
+			assert.Equal(t, "You closed Meta\u2019s signup at the phone number step. Nothing was connected; you can start again.", text)
 		}},
 		{"a customer whom Meta reports an error for sees Meta's message and nothing is onboarded", "error", func(t *testing.T, text string) {
 			assert.Equal(t, "Meta reported an error: The phone number is already in use on WhatsApp. Nothing was connected.", text)
@@ -99,7 +103,7 @@ func TestConnectWhatsAppPageInABrowser(t *testing.T) {
 				chromedp.Click("#connect", chromedp.ByQuery),
 				chromedp.WaitVisible("#status.failure", chromedp.ByQuery),
 				loginReturned(),
-				chromedp.Text("#status", &text, chromedp.ByQuery),
+				chromedp.Text("#status-text", &text, chromedp.ByQuery),
 			), tab.diagnostics())
 			tab.screenshot(t)
 
@@ -134,6 +138,39 @@ func TestConnectWhatsAppPageInABrowser(t *testing.T) {
 		assert.Equal(t, 1, sb.CallCount(http.MethodPost, embeddedSignupPath), "Plivo's Embedded Signup was called once, for the second attempt")
 		assert.Equal(t, int64(1), pg.apiCalls.Load())
 		tab.assertNoScriptErrors(t)
+	})
+
+	// A blocker or a network failure keeps Meta's SDK from loading: the page
+	// says so instead of leaving the button grey, and loads it again on
+	// request (here from the address that works).
+	t.Run("a customer whose browser cannot load Meta's SDK is told so and can try again", func(t *testing.T) {
+		sb, pg := servePage(t, withMissingSDK())
+		tab := openTab(t, browser, "sdk-failure")
+
+		var text string
+		var connectDisabled bool
+		require.NoError(t, chromedp.Run(tab.ctx,
+			chromedp.Navigate(pg.url),
+			chromedp.WaitVisible("#retry-sdk", chromedp.ByQuery),
+			chromedp.Text("#status-text", &text, chromedp.ByQuery),
+			chromedp.Evaluate(`document.getElementById('connect').disabled`, &connectDisabled),
+		), tab.diagnostics())
+		tab.screenshot(t)
+		assert.Equal(t, "Meta\u2019s signup could not be loaded. Check your internet connection, allow facebook.com in any content blocker, then try again.", text)
+		assert.True(t, connectDisabled, "Connect stays off until the SDK has loaded")
+
+		var done string
+		require.NoError(t, chromedp.Run(tab.ctx,
+			chromedp.Evaluate(`CONFIG.sdkURL = `+strconv.Quote(sb.SDKStubURL()), nil),
+			chromedp.Click("#retry-sdk", chromedp.ByQuery),
+			chromedp.WaitEnabled("#connect", chromedp.ByQuery),
+			chromedp.Click("#connect", chromedp.ByQuery),
+			chromedp.WaitVisible("#status.success", chromedp.ByQuery),
+			chromedp.Text("#status", &done, chromedp.ByQuery),
+		), tab.diagnostics())
+		assert.Contains(t, done, "Connected WhatsApp Business Account")
+		assert.Equal(t, 1, sb.CallCount(http.MethodPost, embeddedSignupPath))
+		assert.Equal(t, int64(1), pg.apiCalls.Load())
 	})
 }
 
@@ -184,9 +221,9 @@ func startBrowser(t *testing.T) context.Context {
 	)
 	budget, cancelBudget := context.WithTimeout(context.Background(), browserBudget)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(budget, opts...)
-	// chromedp's cdproto is pinned to a Go 1.23 release (see go.mod) and
-	// does not know every enum value a newer Chromium sends in events the
-	// test does not use; drop those complaints and keep the rest.
+	// chromedp's cdproto is held at the release chromedp v0.16 needs (see
+	// go.mod) and does not know every enum value a newer Chromium sends in
+	// events the test does not use; drop those complaints and keep the rest.
 	browser, cancelBrowser := chromedp.NewContext(alloc, chromedp.WithErrorf(func(format string, args ...any) {
 		if msg := fmt.Sprintf(format, args...); !strings.Contains(msg, "could not unmarshal event") {
 			log.Print(msg)
@@ -240,22 +277,38 @@ type served struct {
 	apiCalls atomic.Int64
 }
 
-func servePage(t *testing.T) (*wabsptest.Server, *served) {
+// pageOption changes how servePage sets the page up.
+type pageOption func(p *page, pageServerURL string)
+
+// withMissingSDK points the page at an SDK address that answers 404.
+func withMissingSDK() pageOption {
+	return func(p *page, pageServerURL string) { p.SDKURL = pageServerURL + "/no-such-sdk.js" }
+}
+
+func servePage(t *testing.T, opts ...pageOption) (*wabsptest.Server, *served) {
 	t.Helper()
 	sb := wabsptest.NewServer()
 	t.Cleanup(sb.Close)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a := newApp(sb.Client(), page{
-		AppID: wabsptest.AppID, ConfigID: "sandbox-config-id", GraphVersion: wabsp.DefaultGraphVersion,
-		SDKURL: sb.SDKStubURL(), AllowSameOrigin: true,
-	}, logger)
 	pg := &served{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	var a *app
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && r.URL.Path == "/api/whatsapp/embedded-signup" {
 			pg.apiCalls.Add(1)
 		}
 		a.ServeHTTP(w, r)
 	}))
+	// The page needs the server's address before the server starts.
+	serverURL := "http://" + srv.Listener.Addr().String()
+	p := page{
+		AppID: wabsptest.AppID, ConfigID: "sandbox-config-id", GraphVersion: wabsp.DefaultGraphVersion,
+		SDKURL: sb.SDKStubURL(), AllowSameOrigin: true,
+	}
+	for _, opt := range opts {
+		opt(&p, serverURL)
+	}
+	a = newApp(sb.Client(), p, logger)
+	srv.Start()
 	t.Cleanup(srv.Close)
 	pg.url = srv.URL + "/"
 	return sb, pg

@@ -1,5 +1,6 @@
 // Command embedded-signup is the backend of a Tech Provider's "Connect
-// WhatsApp" page (seed 003, section 4): it serves the page, receives the code
+// WhatsApp" page (the Embedded Signup implementation, section 4 of Plivo's Tech
+// Provider guide, docs.plivo.com/docs/messaging/concepts/whatsapp/resellers): it serves the page, receives the code
 // and ids the page sends when a customer finishes Meta's Embedded Signup, and
 // onboards the customer with wabsp's Client.Onboard.
 //
@@ -10,9 +11,12 @@
 // "Connect WhatsApp" button then runs against a stub of Meta's SDK.
 //
 // With PLIVO_AUTH_ID, PLIVO_AUTH_TOKEN, META_APP_ID, META_APP_SECRET and
-// META_CONFIG_ID set it talks to the real services and serves the page for
-// real customers. WABSP_PLIVO_BASE_URL and WABSP_GRAPH_BASE_URL override the
-// endpoints (staging, proxies, tests); META_GRAPH_VERSION the Graph version.
+// META_CONFIG_ID all set it talks to the real services and serves the page for
+// real customers; a part of them is refused, naming what is missing.
+// WABSP_PLIVO_BASE_URL and WABSP_GRAPH_BASE_URL override the endpoints
+// (staging, proxies, tests), META_GRAPH_VERSION the Graph version and
+// META_SDK_URL the address of Meta's JavaScript SDK. -h lists every flag and
+// variable.
 package main
 
 import (
@@ -25,19 +29,41 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"os"
 	"os/signal"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/wabsp/wabsp"
+	"github.com/wabsp/wabsp/examples/internal/exampleenv"
 	"github.com/wabsp/wabsp/wabsptest"
 )
 
 func main() {
 	serve := flag.Bool("serve", false, "keep serving the onboarding page and API")
 	addr := flag.String("addr", "127.0.0.1:8080", "listen address with -serve")
+	exampleenv.SetUsage(flag.CommandLine, `Command embedded-signup serves a "Connect WhatsApp" page and onboards the customers who finish it.
+With none of the credentials below set it runs once against the in-process sandbox (or serves with -serve).
+
+Usage: go run ./examples/embedded-signup [-serve] [-addr host:port]`,
+		exampleenv.Var{Name: "PLIVO_AUTH_ID", Help: "your Plivo Auth ID; with the next four, talks to the real services"},
+		exampleenv.Var{Name: "PLIVO_AUTH_TOKEN", Help: "your Plivo Auth Token"},
+		exampleenv.Var{Name: "META_APP_ID", Help: "your Meta app id"},
+		exampleenv.Var{Name: "META_APP_SECRET", Help: "your Meta app secret"},
+		exampleenv.Var{Name: "META_CONFIG_ID", Help: "the Facebook Login for Business configuration id of your Embedded Signup"},
+		exampleenv.Var{Name: "META_GRAPH_VERSION", Help: "optional: the Graph API version (default " + wabsp.DefaultGraphVersion + ")"},
+		exampleenv.Var{Name: "META_SDK_URL", Help: "optional: where the page loads Meta's JavaScript SDK from"},
+		exampleenv.Var{Name: "WABSP_PLIVO_BASE_URL", Help: "optional: another Plivo API host (staging, a proxy)"},
+		exampleenv.Var{Name: "WABSP_GRAPH_BASE_URL", Help: "optional: another Graph API host"},
+	)
 	flag.Parse()
+	if flag.NArg() > 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
 	if err := run(os.Stdout, *serve, *addr); err != nil {
 		fmt.Fprintln(os.Stderr, "embedded-signup:", err)
 		os.Exit(1)
@@ -46,23 +72,28 @@ func main() {
 
 var credentialVars = []string{"PLIVO_AUTH_ID", "PLIVO_AUTH_TOKEN", "META_APP_ID", "META_APP_SECRET", "META_CONFIG_ID"}
 
+// realOnlyVars are read only with credentialVars; set alone they would be
+// ignored, so they are refused.
+var realOnlyVars = []string{"META_GRAPH_VERSION", "META_SDK_URL", "WABSP_PLIVO_BASE_URL", "WABSP_GRAPH_BASE_URL"}
+
 func run(out io.Writer, serve bool, addr string) error {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	set := 0
-	for _, v := range credentialVars {
-		if os.Getenv(v) != "" {
-			set++
-		}
+	real, err := exampleenv.Group("talk to the real services", credentialVars...)
+	if err != nil {
+		return err
 	}
-	switch {
-	case set == len(credentialVars):
+	if real {
 		app, err := realApp(logger)
 		if err != nil {
 			return err
 		}
 		return listen(addr, app, out)
-	case set > 0:
-		return fmt.Errorf("set all of %v for the real services, or none for the sandbox", credentialVars)
+	}
+	for _, v := range realOnlyVars {
+		if os.Getenv(v) != "" {
+			return fmt.Errorf("%s applies to the real services only: set %s as well, or unset it for the sandbox",
+				v, strings.Join(credentialVars, ", "))
+		}
 	}
 
 	sb := wabsptest.NewServer()
@@ -103,23 +134,35 @@ func realApp(logger *slog.Logger) (*app, error) {
 }
 
 // onboardOnce does what the page does when a customer finishes the signup
-// dialog: POST the code and ids to the backend.
+// dialog: load the page (which signs the demo customer in and carries the
+// CSRF token), then POST the code and ids to the backend with both.
 func onboardOnce(out io.Writer, a *app, signup wabsptest.Signup) error {
 	srv := httptest.NewServer(a)
 	defer srv.Close()
 	fmt.Fprintln(out, "onboarding page and API at", srv.URL)
 
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		return err
+	}
+	browser := &http.Client{Jar: jar}
+	csrf, err := loadPage(ctx, browser, srv.URL+"/")
+	if err != nil {
+		return err
+	}
+
 	body, _ := json.Marshal(map[string]string{
 		"code": signup.Code, "waba_id": signup.WABAID, "phone_number_id": signup.PhoneNumberID, "business_id": signup.BusinessID,
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/api/whatsapp/embedded-signup", bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := srv.Client().Do(req)
+	req.Header.Set("X-CSRF-Token", csrf)
+	resp, err := browser.Do(req)
 	if err != nil {
 		return err
 	}
@@ -134,6 +177,32 @@ func onboardOnce(out io.Writer, a *app, signup wabsptest.Signup) error {
 		return errors.New("onboarding failed")
 	}
 	return nil
+}
+
+// csrfPattern finds the CSRF token the page carries for its script.
+var csrfPattern = regexp.MustCompile(`csrfToken: "([0-9a-f]+)"`)
+
+// loadPage GETs the onboarding page as a browser would, keeping its session
+// cookie in hc's jar, and returns the page's CSRF token.
+func loadPage(ctx context.Context, hc *http.Client, url string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return "", err
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	html, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return "", err
+	}
+	m := csrfPattern.FindSubmatch(html)
+	if resp.StatusCode != http.StatusOK || m == nil {
+		return "", fmt.Errorf("GET %s: %s, no CSRF token on the page", url, resp.Status)
+	}
+	return string(m[1]), nil
 }
 
 func listen(addr string, handler http.Handler, out io.Writer) error {

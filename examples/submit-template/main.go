@@ -2,12 +2,13 @@
 // with an IMAGE header, a body with positional parameters, a footer and
 // buttons, then syncs the WABA's template statuses.
 //
-// With META_APP_ID, META_APP_SECRET, GRAPH_ACCESS_TOKEN and WABA_ID set it
-// calls Meta's Graph API for real. Otherwise it runs against the wabsptest
+// With META_ACCESS_TOKEN, META_APP_ID, META_APP_SECRET and WHATSAPP_WABA_ID
+// all set it calls Meta's Graph API for real; a part of them is refused,
+// naming what is missing. With none set it runs against the wabsptest
 // sandbox (an in-process Graph API) for a customer who has just finished
 // Embedded Signup, so it works on any machine without credentials. There
-// Meta's review approves the template, or rejects it as PROMOTIONAL when
-// run with -reject.
+// Meta's review approves the template, or rejects it as PROMOTIONAL when run
+// with -reject. -h lists every flag and variable.
 package main
 
 import (
@@ -22,8 +23,12 @@ import (
 	"time"
 
 	"github.com/wabsp/wabsp"
+	"github.com/wabsp/wabsp/examples/internal/exampleenv"
 	"github.com/wabsp/wabsp/wabsptest"
 )
+
+// graphVars are needed together to call the real Graph API.
+var graphVars = []string{"META_ACCESS_TOKEN", "META_APP_ID", "META_APP_SECRET", "WHATSAPP_WABA_ID"}
 
 func main() {
 	if err := run(); err != nil {
@@ -34,16 +39,36 @@ func main() {
 
 func run() error {
 	reject := flag.Bool("reject", false, "in the sandbox, have Meta's review reject the template")
+	exampleenv.SetUsage(flag.CommandLine, `Command submit-template uploads a header sample, submits a template and syncs statuses.
+With none of the variables below set it runs on the in-process sandbox.
+
+Usage: go run ./examples/submit-template [-reject]`,
+		exampleenv.Var{Name: "META_ACCESS_TOKEN", Help: "the customer's business token (or your system user token); with all of the next three, calls the real Graph API"},
+		exampleenv.Var{Name: "META_APP_ID", Help: "your Meta app id (the Resumable Upload API runs under it)"},
+		exampleenv.Var{Name: "META_APP_SECRET", Help: "your Meta app secret (for appsecret_proof)"},
+		exampleenv.Var{Name: "WHATSAPP_WABA_ID", Help: "the customer's WhatsApp Business Account id"},
+	)
 	flag.Parse()
-	wabaID := os.Getenv("WABA_ID")
+	if flag.NArg() > 0 {
+		flag.Usage()
+		return fmt.Errorf("unexpected arguments %q", flag.Args())
+	}
+	real, err := exampleenv.Group("call the real Graph API", graphVars...)
+	if err != nil {
+		return err
+	}
+	if real && *reject {
+		return fmt.Errorf("-reject only applies to the sandbox: Meta's real review decides")
+	}
+	wabaID := os.Getenv("WHATSAPP_WABA_ID")
 	var client *wabsp.Client
 	// review stands for Meta's review, which for real happens later.
 	review := func() {}
-	if os.Getenv("META_APP_ID") == "" || os.Getenv("GRAPH_ACCESS_TOKEN") == "" || wabaID == "" {
+	if !real {
 		sb := wabsptest.NewServer()
 		defer sb.Close()
 		signup := sb.NewSignup()
-		fmt.Println("no Graph credentials set: using the wabsptest sandbox at", sb.URL(), "for WABA", signup.WABAID)
+		fmt.Println("no Graph credentials set (see -h): using the wabsptest sandbox at", sb.URL(), "for WABA", signup.WABAID)
 		wabaID = signup.WABAID
 		client = sb.Client(wabsp.WithUserAgentSuffix("example-submit-template")).WithToken(signup.AccessToken)
 		sb.ReviewTemplates(func(t wabsptest.TemplateUnderReview) (string, string) {
@@ -55,7 +80,7 @@ func run() error {
 		review = func() { fmt.Printf("sandbox: Meta's review decided on %d template(s)\n", sb.ReviewPendingTemplates()) }
 	} else {
 		c, err := wabsp.NewClient(wabsp.FromEnv(), wabsp.Require(wabsp.RequireMetaApp), wabsp.WithUserAgentSuffix("example-submit-template"),
-			wabsp.WithAccessToken(os.Getenv("GRAPH_ACCESS_TOKEN")))
+			wabsp.WithAccessToken(os.Getenv("META_ACCESS_TOKEN")))
 		if err != nil {
 			return err
 		}

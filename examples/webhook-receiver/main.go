@@ -14,6 +14,9 @@
 //
 //	META_APP_SECRET=... WEBHOOK_VERIFY_TOKEN=... go run ./examples/webhook-receiver -addr :8080
 //
+// Both are required with -addr; the demo signs with its own secret and
+// ignores them. -h lists every flag and variable.
+//
 // Every delivery also feeds a messaging-policy tracker, whose answers are
 // served as JSON under /policy/ (GET /policy/window?phone_number_id=&wa_id=,
 // /policy/limit?phone_number_id=, /policy/conversation?...). With
@@ -41,6 +44,7 @@ import (
 	"time"
 
 	"github.com/wabsp/wabsp"
+	"github.com/wabsp/wabsp/examples/internal/exampleenv"
 	"github.com/wabsp/wabsp/policy"
 	"github.com/wabsp/wabsp/policy/redisstore"
 	"github.com/wabsp/wabsp/wabsptest"
@@ -52,7 +56,19 @@ func main() {
 	addr := flag.String("addr", "", "serve on this address (such as :8080) until interrupted, instead of the demo")
 	fixtures := flag.String("fixtures", "", "directory of deliveries to post in the demo (default: the repository's testdata/webhooks)")
 	redisURL := flag.String("redis-url", os.Getenv("WABSP_REDIS_URL"), "keep the policy tracker and deduplication in this Redis (default: in memory)")
+	exampleenv.SetUsage(flag.CommandLine, `Command webhook-receiver serves wabsp's webhook handler and prints each event as a JSON line.
+Without -addr it runs a demo on loopback with recorded, signed deliveries and needs no variables.
+
+Usage: go run ./examples/webhook-receiver [-addr :8080] [-fixtures dir] [-redis-url redis://...]`,
+		exampleenv.Var{Name: "META_APP_SECRET", Help: "with -addr: your Meta app secret(s), comma-separated during a rotation, to check signatures"},
+		exampleenv.Var{Name: "WEBHOOK_VERIFY_TOKEN", Help: "with -addr: the verify token you entered for the callback URL in Meta's app dashboard"},
+		exampleenv.Var{Name: "WABSP_REDIS_URL", Help: "optional: the default of -redis-url"},
+	)
 	flag.Parse()
+	if flag.NArg() > 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
 	st, err := openStore(*redisURL)
 	if err == nil {
 		if *addr != "" {
@@ -260,6 +276,9 @@ func defaultFixtures() string {
 }
 
 func serve(addr string, st policy.Store) error {
+	if err := exampleenv.Require("serving Meta's webhooks with -addr", "META_APP_SECRET", "WEBHOOK_VERIFY_TOKEN"); err != nil {
+		return err
+	}
 	var secrets []string
 	for _, s := range strings.Split(os.Getenv("META_APP_SECRET"), ",") {
 		if s = strings.TrimSpace(s); s != "" {
@@ -270,9 +289,6 @@ func serve(addr string, st policy.Store) error {
 		return errors.New("META_APP_SECRET is not set")
 	}
 	token := os.Getenv("WEBHOOK_VERIFY_TOKEN")
-	if token == "" {
-		fmt.Fprintln(os.Stderr, "WEBHOOK_VERIFY_TOKEN is not set: subscription challenges will be refused")
-	}
 	h, err := newMux(secrets, token, &printer{enc: json.NewEncoder(os.Stdout)}, st)
 	if err != nil {
 		return err
