@@ -208,7 +208,9 @@ type SignupPost struct {
 
 // DecodeSignupPost reads the page's post (JSON {"code": ..., "event":
 // {...}}) up to MaxSignupPostBytes and turns it into a SignupSession for
-// Onboard. The session's ClientRef is left empty: set it from your own
+// Onboard. The event may be missing (a dialog closed on its last screen
+// still finishes, and Meta does not promise the message): the session is
+// then a FINISH whose ids Onboard recovers from the token's grants. The session's ClientRef is left empty: set it from your own
 // signed-in customer, never from the page. The session is validated (see
 // SignupSession.Validate) before it is returned, so a malformed post fails
 // here with a *ValidationError and nothing is called.
@@ -226,18 +228,16 @@ func DecodeSignupPost(r io.Reader) (SignupSession, *SignupEvent, error) {
 		v.addf("body", "is not the page's JSON post: %s", err.Error())
 		return SignupSession{}, nil, v.err("DecodeSignupPost")
 	}
-	var v validator
-	if p.Event == nil {
-		v.addf("event", "is missing: forward the WA_EMBEDDED_SIGNUP message event")
-	} else if p.Event.Type != "WA_EMBEDDED_SIGNUP" {
-		v.addf("event.type", "must be WA_EMBEDDED_SIGNUP, got %s", strconv.Quote(truncate(p.Event.Type, 32)))
-	}
-	if err := v.err("DecodeSignupPost"); err != nil {
-		return SignupSession{}, nil, err
-	}
-	s := SignupSession{
-		Code: p.Code, Ending: p.Event.Event, Event: p.Event,
-		WABAID: p.Event.Data.WABAID, PhoneNumberID: p.Event.Data.PhoneNumberID, BusinessID: p.Event.Data.BusinessID,
+	s := SignupSession{Code: p.Code}
+	if p.Event != nil {
+		if p.Event.Type != "WA_EMBEDDED_SIGNUP" {
+			var v validator
+			v.addf("event.type", "must be WA_EMBEDDED_SIGNUP, got %s", strconv.Quote(truncate(p.Event.Type, 32)))
+			return SignupSession{}, nil, v.err("DecodeSignupPost")
+		}
+		d := p.Event.Data
+		s.Ending, s.Event = p.Event.Event, p.Event
+		s.WABAID, s.PhoneNumberID, s.BusinessID = d.WABAID, d.PhoneNumberID, d.BusinessID
 	}
 	if err := s.Validate(); err != nil {
 		return SignupSession{}, nil, err

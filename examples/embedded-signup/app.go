@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -27,6 +28,10 @@ type page struct {
 	// own origin, where the sandbox's stub posts them; the real dialog
 	// posts from facebook.com.
 	AllowSameOrigin bool
+	// SDKTimeoutMs and DialogTimeoutMs bound how long the page waits for
+	// Meta's SDK to load and for its dialog to answer (defaults 20 s and 10
+	// minutes; tests shorten them).
+	SDKTimeoutMs, DialogTimeoutMs int
 }
 
 // pageData is one rendering of the page: its settings and the signed-in
@@ -46,6 +51,12 @@ type app struct {
 }
 
 func newApp(client *wabsp.Client, p page, logger *slog.Logger) *app {
+	if p.SDKTimeoutMs == 0 {
+		p.SDKTimeoutMs = 20_000
+	}
+	if p.DialogTimeoutMs == 0 {
+		p.DialogTimeoutMs = 10 * 60_000
+	}
 	a := &app{client: client, page: p, logger: logger, sessions: newSessions(), mux: http.NewServeMux()}
 	a.mux.HandleFunc("GET /{$}", a.servePage)
 	a.mux.HandleFunc("POST /api/whatsapp/embedded-signup", a.onboard)
@@ -73,6 +84,7 @@ func (a *app) servePage(w http.ResponseWriter, r *http.Request) {
 // cause under the same reference.
 type onboardResponse struct {
 	Status        string   `json:"status,omitempty"`
+	Message       string   `json:"message,omitempty"`
 	WABAID        string   `json:"waba_id,omitempty"`
 	BusinessID    string   `json:"business_id,omitempty"`
 	PhoneNumberID string   `json:"phone_number_id,omitempty"`
@@ -96,12 +108,23 @@ func (a *app) onboard(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusForbidden, onboardResponse{Error: msgStalePage, Reference: reference})
 		return
 	}
-	var session wabsp.SignupSession
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
-	if err := dec.Decode(&session); err != nil {
-		a.logger.Warn("onboarding refused: unreadable body", "reference", reference, "customer", cs.CustomerID, "error", err)
-		writeJSON(w, http.StatusBadRequest, onboardResponse{Error: msgBadRequest, Reference: reference})
+	// The page posts the code and Meta's WA_EMBEDDED_SIGNUP event as they
+	// came; DecodeSignupPost caps, decodes and validates them.
+	session, event, err := wabsp.DecodeSignupPost(http.MaxBytesReader(w, r.Body, wabsp.MaxSignupPostBytes))
+	if err != nil {
+		var ve *wabsp.ValidationError
+		msg, what := msgBadRequest, "unreadable post"
+		if errors.As(err, &ve) && !ve.Has("body") {
+			msg, what = msgIncomplete, "invalid post"
+		}
+		a.logger.Warn("onboarding refused: "+what, "reference", reference, "customer", cs.CustomerID, "error", err)
+		writeJSON(w, http.StatusBadRequest, onboardResponse{Error: msg, Reference: reference})
 		return
+	}
+	if event != nil {
+		a.logger.Info("signup ended", "reference", reference, "customer", cs.CustomerID, "event", event.Event,
+			"step", event.Data.CurrentStep, "error_code", event.Data.ErrorCode, "error_message", event.Data.ErrorMessage,
+			"session_id", event.Data.SessionID)
 	}
 	// The WABA is onboarded for the signed-in customer, whatever the body
 	// says: Plivo keeps the reference with it.
@@ -126,17 +149,31 @@ func (a *app) onboard(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, f.status, onboardResponse{Error: f.message, Reference: reference})
 		return
 	}
-	// A real backend stores res.Token (encrypted) with the customer here.
-	status := "onboarded"
-	if res.AlreadyOnboarded {
-		status = "already_onboarded"
+	// A real backend stores res.Token (encrypted) with the customer here,
+	// and for AwaitingPhoneNumber the whole result, for CompleteOnboarding.
+	out := onboardResponse{
+		WABAID: res.WABAID, BusinessID: res.BusinessID, PhoneNumberID: res.PhoneNumberID,
+		APIID: res.APIID, Recovered: res.Recovered,
+	}
+	switch {
+	case res.AwaitingPhoneNumber:
+		out.Status, out.Message, out.NextSteps = "awaiting_phone_number", fmt.Sprintf(msgAwaitingNumber, res.WABAID), stepsAwaitingNumber
+	case res.Coexistence != nil:
+		out.Status, out.Message, out.NextSteps = "coexistence", fmt.Sprintf(msgCoexistence, res.PhoneNumberID), stepsCoexistence
+	default:
+		out.Status = "onboarded"
+		if res.AlreadyOnboarded {
+			out.Status = "already_onboarded"
+		}
+		out.Message = fmt.Sprintf(msgConnected, res.WABAID, res.PhoneNumberID)
+		if res.AlreadyOnboarded {
+			out.Message = fmt.Sprintf(msgAlreadyConnected, res.WABAID, res.PhoneNumberID)
+		}
+		out.NextSteps = nextSteps(a.number(r, reference, res))
 	}
 	a.logger.Info("onboarded", "reference", reference, "customer", cs.CustomerID, "waba_id", res.WABAID,
-		"api_id", res.APIID, "status", status)
-	writeJSON(w, http.StatusOK, onboardResponse{
-		Status: status, WABAID: res.WABAID, BusinessID: res.BusinessID, PhoneNumberID: res.PhoneNumberID,
-		APIID: res.APIID, Recovered: res.Recovered, NextSteps: nextSteps(a.number(r, reference, res)),
-	})
+		"api_id", res.APIID, "status", out.Status, "ending", res.Ending)
+	writeJSON(w, http.StatusOK, out)
 }
 
 // number reads the new number's display name review and status with the

@@ -5,9 +5,11 @@
 // onboards the customer with wabsp's Client.Onboard.
 //
 // With no credentials in the environment it runs against the wabsptest
-// sandbox: it plays the frontend once (a POST of {code, waba_id,
-// phone_number_id, business_id} to its own /api/whatsapp/embedded-signup),
-// prints the result and exits. With -serve it keeps serving the page, whose
+// sandbox: it plays the frontend once (a POST of the code and Meta's
+// WA_EMBEDDED_SIGNUP event to its own /api/whatsapp/embedded-signup), prints
+// the result and exits; -ending picks how the customer's signup ends
+// (finish, finish_only_waba, business_app for a WhatsApp Business app
+// number, obo_migration, grant_only, cancel, error). With -serve it keeps serving the page, whose
 // "Connect WhatsApp" button then runs against a stub of Meta's SDK.
 //
 // With PLIVO_AUTH_ID, PLIVO_AUTH_TOKEN, META_APP_ID, META_APP_SECRET and
@@ -34,6 +36,7 @@ import (
 	"os"
 	"os/signal"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -45,10 +48,11 @@ import (
 func main() {
 	serve := flag.Bool("serve", false, "keep serving the onboarding page and API")
 	addr := flag.String("addr", "127.0.0.1:8080", "listen address with -serve")
+	ending := flag.String("ending", "finish", "how the sandbox customer's signup ends, without -serve: "+strings.Join(endingNames(), ", "))
 	exampleenv.SetUsage(flag.CommandLine, `Command embedded-signup serves a "Connect WhatsApp" page and onboards the customers who finish it.
 With none of the credentials below set it runs once against the in-process sandbox (or serves with -serve).
 
-Usage: go run ./examples/embedded-signup [-serve] [-addr host:port]`,
+Usage: go run ./examples/embedded-signup [-ending name] [-serve] [-addr host:port]`,
 		exampleenv.Var{Name: "PLIVO_AUTH_ID", Help: "your Plivo Auth ID; with the next four, talks to the real services"},
 		exampleenv.Var{Name: "PLIVO_AUTH_TOKEN", Help: "your Plivo Auth Token"},
 		exampleenv.Var{Name: "META_APP_ID", Help: "your Meta app id"},
@@ -64,7 +68,7 @@ Usage: go run ./examples/embedded-signup [-serve] [-addr host:port]`,
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := run(os.Stdout, *serve, *addr); err != nil {
+	if err := run(os.Stdout, *serve, *addr, *ending); err != nil {
 		fmt.Fprintln(os.Stderr, "embedded-signup:", err)
 		os.Exit(1)
 	}
@@ -76,7 +80,41 @@ var credentialVars = []string{"PLIVO_AUTH_ID", "PLIVO_AUTH_TOKEN", "META_APP_ID"
 // ignored, so they are refused.
 var realOnlyVars = []string{"META_GRAPH_VERSION", "META_SDK_URL", "WABSP_PLIVO_BASE_URL", "WABSP_GRAPH_BASE_URL"}
 
-func run(out io.Writer, serve bool, addr string) error {
+// endings are the ways a sandbox signup can end, by -ending name.
+var endings = map[string]func(sb *wabsptest.Server) wabsptest.Signup{
+	"finish": func(sb *wabsptest.Server) wabsptest.Signup { return sb.NewSignup() },
+	"finish_only_waba": func(sb *wabsptest.Server) wabsptest.Signup {
+		return sb.NewSignup(wabsptest.Ending(wabsp.SignupFinishOnlyWABA))
+	},
+	"business_app": func(sb *wabsptest.Server) wabsptest.Signup {
+		return sb.NewSignup(wabsptest.Ending(wabsp.SignupFinishBusinessApp))
+	},
+	"obo_migration": func(sb *wabsptest.Server) wabsptest.Signup {
+		return sb.NewSignup(wabsptest.Ending(wabsp.SignupFinishOBOMigration))
+	},
+	"grant_only": func(sb *wabsptest.Server) wabsptest.Signup {
+		return sb.NewSignup(wabsptest.Ending(wabsp.SignupFinishGrantOnlyAPIAccess))
+	},
+	"cancel": func(*wabsptest.Server) wabsptest.Signup {
+		return wabsptest.CancelledSignup(wabsp.SignupStepPhoneNumberVerification)
+	},
+	"error": func(*wabsptest.Server) wabsptest.Signup { return wabsptest.Signup{Ending: wabsp.SignupError} },
+}
+
+func endingNames() []string {
+	names := make([]string, 0, len(endings))
+	for n := range endings {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func run(out io.Writer, serve bool, addr, ending string) error {
+	newSignup, ok := endings[ending]
+	if !ok {
+		return fmt.Errorf("-ending %q: want one of %s", ending, strings.Join(endingNames(), ", "))
+	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	real, err := exampleenv.Group("talk to the real services", credentialVars...)
 	if err != nil {
@@ -106,7 +144,7 @@ func run(out io.Writer, serve bool, addr string) error {
 	if serve {
 		return listen(addr, app, out)
 	}
-	return onboardOnce(out, app, sb.NewSignup())
+	return onboardOnce(out, app, newSignup(sb))
 }
 
 func realApp(logger *slog.Logger) (*app, error) {
@@ -133,9 +171,11 @@ func realApp(logger *slog.Logger) (*app, error) {
 	}, logger), nil
 }
 
-// onboardOnce does what the page does when a customer finishes the signup
-// dialog: load the page (which signs the demo customer in and carries the
-// CSRF token), then POST the code and ids to the backend with both.
+// onboardOnce does what the page does when the signup dialog ends: load the
+// page (which signs the demo customer in and carries the CSRF token), then
+// POST the code and Meta's WA_EMBEDDED_SIGNUP event to the backend with
+// both. A signup that did not finish must be refused, and one that did must
+// be accepted; anything else is an error.
 func onboardOnce(out io.Writer, a *app, signup wabsptest.Signup) error {
 	srv := httptest.NewServer(a)
 	defer srv.Close()
@@ -153,10 +193,7 @@ func onboardOnce(out io.Writer, a *app, signup wabsptest.Signup) error {
 		return err
 	}
 
-	body, _ := json.Marshal(map[string]string{
-		"code": signup.Code, "waba_id": signup.WABAID, "phone_number_id": signup.PhoneNumberID, "business_id": signup.BusinessID,
-	})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/api/whatsapp/embedded-signup", bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/api/whatsapp/embedded-signup", bytes.NewReader(signup.Post()))
 	if err != nil {
 		return err
 	}
@@ -173,8 +210,11 @@ func onboardOnce(out io.Writer, a *app, signup wabsptest.Signup) error {
 	}
 	pretty, _ := json.MarshalIndent(result, "", "  ")
 	fmt.Fprintf(out, "POST /api/whatsapp/embedded-signup -> %s\n%s\n", resp.Status, pretty)
-	if resp.StatusCode != http.StatusOK {
+	switch finished := signup.Ending.Finished(); {
+	case finished && resp.StatusCode != http.StatusOK:
 		return errors.New("onboarding failed")
+	case !finished && resp.StatusCode == http.StatusOK:
+		return fmt.Errorf("a signup that ended with %s was accepted", signup.Ending)
 	}
 	return nil
 }

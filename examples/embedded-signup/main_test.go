@@ -26,10 +26,28 @@ func TestRunOnboardsAgainstTheSandboxWithoutCredentials(t *testing.T) {
 	for _, v := range append(credentialVars, realOnlyVars...) {
 		t.Setenv(v, "")
 	}
-	var out bytes.Buffer
-	require.NoError(t, run(&out, false, ""))
-	assert.Contains(t, out.String(), "200 OK")
-	assert.Contains(t, out.String(), `"status": "onboarded"`)
+	tests := []struct {
+		ending string
+		want   []string
+	}{
+		{"finish", []string{"200 OK", `"status": "onboarded"`, "What happens next"}},
+		{"obo_migration", []string{"200 OK", `"status": "onboarded"`}},
+		{"grant_only", []string{"200 OK", `"status": "onboarded"`}},
+		{"finish_only_waba", []string{"200 OK", `"status": "awaiting_phone_number"`, "has no phone number yet"}},
+		{"business_app", []string{"200 OK", `"status": "coexistence"`, "Keep using the app"}},
+		{"cancel", []string{"422 Unprocessable Entity", "You closed Meta's signup at the phone number verification step"}},
+		{"error", []string{"422 Unprocessable Entity", "Meta's signup stopped before it finished"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.ending, func(t *testing.T) {
+			var out bytes.Buffer
+			require.NoError(t, run(&out, false, "", tt.ending))
+			for _, w := range tt.want {
+				assert.Contains(t, out.String(), w)
+			}
+		})
+	}
+	assert.ErrorContains(t, run(io.Discard, false, "", "sideways"), "want one of")
 }
 
 func TestRunRefusesHalfTheConfiguration(t *testing.T) {
@@ -53,7 +71,7 @@ func TestRunRefusesHalfTheConfiguration(t *testing.T) {
 			for _, v := range tt.set {
 				t.Setenv(v, "1")
 			}
-			assert.ErrorContains(t, run(io.Discard, false, ""), tt.want)
+			assert.ErrorContains(t, run(io.Discard, false, "", "finish"), tt.want)
 		})
 	}
 }
@@ -140,7 +158,10 @@ func TestOnboardingAPIOnboardsTheSignedInCustomerAndSaysWhatComesNext(t *testing
 	f := newAPIFixture(t)
 	signup := f.sb.NewSignup()
 
-	status, out, _ := f.post(t, f.browser, f.csrf, `{"code":"`+signup.Code+`","waba_id":"`+signup.WABAID+`","client_ref":"someone-else"}`)
+	// The page forwards Meta's event; this one names only the WABA, and the
+	// body's client_ref is not the page's to choose.
+	finish := `"event":{"type":"WA_EMBEDDED_SIGNUP","event":"FINISH","version":"3","data":{"waba_id":"` + signup.WABAID + `"}}`
+	status, out, _ := f.post(t, f.browser, f.csrf, `{"code":"`+signup.Code+`",`+finish+`,"client_ref":"someone-else"}`)
 	require.Equal(t, http.StatusOK, status, out.Error)
 	assert.Equal(t, "onboarded", out.Status)
 	assert.Equal(t, []string{"business_id", "phone_number_id"}, out.Recovered)
@@ -153,7 +174,7 @@ func TestOnboardingAPIOnboardsTheSignedInCustomerAndSaysWhatComesNext(t *testing
 		"+1 555-010-0100 is being set up: it can send messages once its status shows Connected.",
 	}, out.NextSteps)
 
-	status, out, _ = f.post(t, f.browser, f.csrf, `{"code":"`+signup.Code+`","waba_id":"`+signup.WABAID+`"}`)
+	status, out, _ = f.post(t, f.browser, f.csrf, `{"code":"`+signup.Code+`",`+finish+`}`)
 	assert.Equal(t, http.StatusOK, status)
 	assert.Equal(t, "already_onboarded", out.Status)
 }
@@ -180,10 +201,10 @@ func TestOnboardingAPIShowsFriendlyMessagesAndLogsTheDetail(t *testing.T) {
 		}, http.StatusForbidden, msgStalePage, []string{"CSRF"}},
 		{"a body that is not JSON", func(t *testing.T, f *apiFixture) (int, onboardResponse, string) {
 			return f.post(t, f.browser, f.csrf, `{"code":`)
-		}, http.StatusBadRequest, msgBadRequest, []string{"unreadable body"}},
+		}, http.StatusBadRequest, msgBadRequest, []string{"unreadable post"}},
 		{"ids that are not ids", func(t *testing.T, f *apiFixture) (int, onboardResponse, string) {
-			return f.post(t, f.browser, f.csrf, `{"code":"short","waba_id":"abc"}`)
-		}, http.StatusBadRequest, msgIncomplete, []string{"step=validate", "waba_id"}},
+			return f.post(t, f.browser, f.csrf, `{"code":"short","event":{"type":"WA_EMBEDDED_SIGNUP","event":"FINISH","data":{"waba_id":"abc"}}}`)
+		}, http.StatusBadRequest, msgIncomplete, []string{"invalid post", "waba_id"}},
 		{"a code issued to another app", func(t *testing.T, f *apiFixture) (int, onboardResponse, string) {
 			other := f.sb.NewSignup(wabsptest.ForApp("2000000000000002"))
 			return f.post(t, f.browser, f.csrf, `{"code":"`+other.Code+`"}`)

@@ -23,6 +23,37 @@ const (
 	msgNotReady    = "We cannot connect WhatsApp accounts right now because of a setup issue on our side. Please try again later; our team has been told."
 	msgRejected    = "WhatsApp did not accept this account. Please start again; if it happens again, contact support with the reference below."
 	msgUnavailable = "WhatsApp's services did not answer in time. Nothing is lost: please try again in a few minutes."
+	msgCodeExpired = "Meta's signup took too long to reach us. Nothing was connected; please start again."
+	msgCancelled   = "You closed Meta's signup %s. Nothing was connected; you can start again."
+	msgStopped     = "Meta's signup stopped before it finished. Nothing was connected; please start again."
+	msgFullWeek    = "We are connecting many new businesses this week. Please try again after %s."
+
+	// What the customer reads when it worked.
+	msgConnected        = "Connected WhatsApp Business Account %s with phone number id %s. What happens next:"
+	msgAlreadyConnected = "Connected WhatsApp Business Account %s with phone number id %s (it was already connected). What happens next:"
+	msgAwaitingNumber   = "Your WhatsApp Business Account %s is connected, but it has no phone number yet."
+	msgCoexistence      = "Your WhatsApp Business app number (phone number id %s) is connected. Keep using the app as before."
+)
+
+// The steps Meta's dialog can be closed at, in the customer's words.
+var stepNames = map[wabsp.SignupStep]string{
+	wabsp.SignupStepBusinessAccountSelection:     "at the business step",
+	wabsp.SignupStepWABAPhoneProfilePicker:       "at the WhatsApp account step",
+	wabsp.SignupStepWhatsAppBusinessProfileSetup: "at the business profile step",
+	wabsp.SignupStepPhoneNumberSetup:             "at the phone number step",
+	wabsp.SignupStepPhoneNumberVerification:      "at the phone number verification step",
+	wabsp.SignupStepPermissions:                  "at the permissions step",
+}
+
+var (
+	stepsAwaitingNumber = []string{
+		"Add a phone number to this account in WhatsApp Manager (business.facebook.com) and verify it.",
+		"We finish connecting it as soon as it appears; you do not need to sign up again.",
+	}
+	stepsCoexistence = []string{
+		"We are copying your WhatsApp Business app contacts and up to six months of chats; they appear here within a day.",
+		"Open the WhatsApp Business app at least every 14 days, or Meta disconnects the number from us.",
+	}
 )
 
 // failure is how the onboarding API answers one failed onboarding.
@@ -36,10 +67,25 @@ type failure struct {
 // upstream.
 func failureFor(err error) failure {
 	var (
-		verr *wabsp.ValidationError
-		bad  *wabsp.BadRequestError
+		verr  *wabsp.ValidationError
+		bad   *wabsp.BadRequestError
+		ended *wabsp.SignupEndedError
+		full  *wabsp.SolutionLimitError
 	)
 	switch {
+	case errors.As(err, &ended):
+		if ended.Ending == wabsp.SignupCancel && ended.ErrorCode == "" {
+			where, ok := stepNames[ended.CurrentStep]
+			if !ok {
+				where = "before it finished"
+			}
+			return failure{http.StatusUnprocessableEntity, fmt.Sprintf(msgCancelled, where)}
+		}
+		return failure{http.StatusUnprocessableEntity, msgStopped}
+	case errors.Is(err, wabsp.ErrCodeExpired), errors.Is(err, wabsp.ErrCodeAlreadyUsed):
+		return failure{http.StatusUnprocessableEntity, msgCodeExpired}
+	case errors.As(err, &full):
+		return failure{http.StatusServiceUnavailable, fmt.Sprintf(msgFullWeek, full.NextFree.Format("Monday 2 January 15:04 MST"))}
 	case errors.As(err, &verr):
 		return failure{http.StatusBadRequest, msgIncomplete}
 	case errors.Is(err, wabsp.ErrTokenInvalid), errors.Is(err, wabsp.ErrTokenForOtherApp), errors.Is(err, wabsp.ErrScopeMissing):
