@@ -452,24 +452,6 @@ func (tb *tab) screenshot(t *testing.T) {
 	t.Logf("screenshot: %s", path)
 }
 
-// watchLogin wraps FB.login so the test can tell when the page's callback
-// has run: the stub posts CANCEL or ERROR first and calls back a moment
-// later, and the test must see the page after both.
-func watchLogin() chromedp.Action {
-	return chromedp.Evaluate(`(function () {
-  const login = FB.login;
-  window.wabspLoginReturned = false;
-  FB.login = function (callback, opts) {
-    return login(function (response) { callback(response); window.wabspLoginReturned = true; }, opts);
-  };
-})()`, nil)
-}
-
-// loginReturned waits until the page's FB.login callback has run.
-func loginReturned() chromedp.Action {
-	return chromedp.Poll(`window.wabspLoginReturned === true`, nil, chromedp.WithPollingInterval(10*time.Millisecond))
-}
-
 func assertButtonEnabled(t *testing.T, tb *tab) {
 	t.Helper()
 	var disabled bool
