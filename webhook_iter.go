@@ -10,6 +10,9 @@ type InboundMessage struct {
 	// PhoneNumberID is the business phone number the message was sent to.
 	PhoneNumberID      string `json:"phone_number_id"`
 	DisplayPhoneNumber string `json:"display_phone_number,omitempty"`
+	// Customer is the sender as the delivery names them: phone number,
+	// BSUID, parent BSUID and username, from the message and its contact.
+	Customer Customer `json:"customer"`
 	// Contact is the sender's profile where Meta sent one, or nil.
 	Contact *WebhookContact `json:"contact,omitempty"`
 	Message *Message        `json:"message"`
@@ -18,9 +21,12 @@ type InboundMessage struct {
 // StatusUpdate is one status of an outbound message with the business
 // phone number it was sent from.
 type StatusUpdate struct {
-	WABAID        string  `json:"waba_id"`
-	PhoneNumberID string  `json:"phone_number_id"`
-	Status        *Status `json:"status"`
+	WABAID        string `json:"waba_id"`
+	PhoneNumberID string `json:"phone_number_id"`
+	// Customer is the recipient as the status names them: phone number,
+	// BSUID and parent BSUID.
+	Customer Customer `json:"customer"`
+	Status   *Status  `json:"status"`
 }
 
 // Messages iterates over every inbound message of the delivery, in order.
@@ -35,8 +41,9 @@ func (w *Webhook) Messages() iter.Seq[InboundMessage] {
 				}
 				for k := range v.Messages {
 					m := &v.Messages[k]
+					c := v.contactFor(m)
 					if !yield(InboundMessage{WABAID: e.ID, PhoneNumberID: v.Metadata.PhoneNumberID,
-						DisplayPhoneNumber: v.Metadata.DisplayPhoneNumber, Contact: v.contactFor(m), Message: m}) {
+						DisplayPhoneNumber: v.Metadata.DisplayPhoneNumber, Customer: m.customer(c), Contact: c, Message: m}) {
 						return
 					}
 				}
@@ -46,15 +53,19 @@ func (w *Webhook) Messages() iter.Seq[InboundMessage] {
 }
 
 // contactFor finds the sender's profile: Meta lists contacts apart from
-// messages, matched by wa_id (one contact per change in practice).
+// messages, to be matched by phone number (from and wa_id) or by BSUID
+// (from_user_id and user_id). Two empty ids never match: with usernames,
+// several contacts of one change may have no wa_id. A lone contact is the
+// sender when nothing contradicts it (older payloads name it loosely).
 func (v *MessagesValue) contactFor(m *Message) *WebhookContact {
+	sender := Customer{WaID: m.From, UserID: m.FromUserID}
 	for i := range v.Contacts {
 		c := &v.Contacts[i]
-		if c.WaID == m.From || (c.WaID == "" && c.UserID != "" && c.UserID == m.From) {
+		if sender.Is(c.contact()) && !sender.conflicts(c.contact()) {
 			return c
 		}
 	}
-	if len(v.Contacts) == 1 {
+	if len(v.Contacts) == 1 && !sender.conflicts(v.Contacts[0].contact()) {
 		return &v.Contacts[0]
 	}
 	return nil
@@ -71,7 +82,8 @@ func (w *Webhook) Statuses() iter.Seq[StatusUpdate] {
 					continue
 				}
 				for k := range v.Statuses {
-					if !yield(StatusUpdate{WABAID: e.ID, PhoneNumberID: v.Metadata.PhoneNumberID, Status: &v.Statuses[k]}) {
+					st := &v.Statuses[k]
+					if !yield(StatusUpdate{WABAID: e.ID, PhoneNumberID: v.Metadata.PhoneNumberID, Customer: st.Customer(), Status: st}) {
 						return
 					}
 				}
