@@ -55,14 +55,15 @@ type Decision struct {
 }
 
 // Window answers whether phoneNumberID may send a free-form message to
-// customerWAID now. The window is open for 24 hours after the customer's
-// last message: at 23:59:59.999 it is open, at 24:00:00 it is closed.
-func (t *Tracker) Window(ctx context.Context, phoneNumberID, customerWAID string) (Window, error) {
-	if err := checkIDs("Window", phoneNumberID, customerWAID, true); err != nil {
+// customerID, a phone number or a BSUID, now. The window is open for 24
+// hours after the customer's last message: at 23:59:59.999 it is open, at
+// 24:00:00 it is closed.
+func (t *Tracker) Window(ctx context.Context, phoneNumberID, customerID string) (Window, error) {
+	if err := checkIDs("Window", phoneNumberID, customerID, true); err != nil {
 		return Window{}, err
 	}
 	now := t.now()
-	snap, err := t.store.Snapshot(ctx, phoneNumberID, customerWAID, now)
+	snap, err := t.store.Snapshot(ctx, phoneNumberID, customerID, now)
 	if err != nil {
 		return Window{}, err
 	}
@@ -83,15 +84,15 @@ func (t *Tracker) Limit(ctx context.Context, phoneNumberID string) (Limit, error
 }
 
 // Classify answers what a business message from phoneNumberID to
-// customerWAID would be now, without recording anything. Between Classify
+// customerID would be now, without recording anything. Between Classify
 // and a send another sender sharing the store may take the last slot: use
 // Reserve to decide and count at once.
-func (t *Tracker) Classify(ctx context.Context, phoneNumberID, customerWAID string) (Decision, error) {
-	if err := checkIDs("Classify", phoneNumberID, customerWAID, true); err != nil {
+func (t *Tracker) Classify(ctx context.Context, phoneNumberID, customerID string) (Decision, error) {
+	if err := checkIDs("Classify", phoneNumberID, customerID, true); err != nil {
 		return Decision{}, err
 	}
 	now := t.now()
-	snap, err := t.store.Snapshot(ctx, phoneNumberID, customerWAID, now)
+	snap, err := t.store.Snapshot(ctx, phoneNumberID, customerID, now)
 	if err != nil {
 		return Decision{}, err
 	}

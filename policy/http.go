@@ -15,6 +15,9 @@ import (
 //	GET /policy/limit?phone_number_id=...                   LimitJSON
 //	GET /policy/conversation?phone_number_id=...&wa_id=...  DecisionJSON
 //
+// A customer known only by username is asked about with user_id=<BSUID>
+// in place of wa_id; wa_id may carry a BSUID too.
+//
 // A missing id answers 400, another method 405, a store failure 503; an
 // error body is {"error": "..."} and never carries the store's own message,
 // which is logged to logger (nil: slog.Default()).
@@ -117,6 +120,9 @@ func (h *httpHandler) ids(w http.ResponseWriter, r *http.Request, needCustomer b
 	}
 	q := r.URL.Query()
 	phone, customer = q.Get("phone_number_id"), q.Get("wa_id")
+	if customer == "" {
+		customer = q.Get("user_id")
+	}
 	if err := checkIDs("query", phone, customer, needCustomer); err != nil {
 		writeJSON(w, http.StatusBadRequest, errorJSON{err.Error()})
 		return "", "", false

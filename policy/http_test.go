@@ -54,7 +54,7 @@ func TestHTTPHandlerAnswersTheQuestionsAsJSON(t *testing.T) {
 			`{"phone_number_id":"106540352242922","wa_id":"447700900002","kind":"open_conversation","free_form":false,"conversation_until":"2025-03-02T12:00:00Z","limit":{"phone_number_id":"106540352242922","tier":"TIER_1K","tier_known":true,"unlimited":false,"limit":1000,"used":1,"remaining":999,"next_slot_at":"2025-03-02T12:00:00Z"}}`},
 		{"a missing wa_id is a 400 naming it", "GET",
 			"/policy/window?phone_number_id=" + phoneID, 400,
-			`{"error":"policy: invalid input: query: wa_id is required"}`},
+			`{"error":"policy: invalid input: query: wa_id or user_id is required"}`},
 		{"a missing phone_number_id is a 400 naming it", "GET",
 			"/policy/limit", 400,
 			`{"error":"policy: invalid input: query: phone_number_id is required"}`},

@@ -48,7 +48,8 @@ type phoneState struct {
 
 	windows      map[string]int64 // customer -> last inbound, Unix ms
 	windowsSwept int
-	starts       map[string]int64 // customer -> conversation start, Unix ms
+	links        map[string]string // id -> id it names now (LinkCustomer)
+	starts       map[string]int64  // customer -> conversation start, Unix ms
 	order        []started
 }
 
@@ -116,14 +117,59 @@ func (s *MemoryStore) phone(id string) *phoneState {
 	return p
 }
 
+// resolve follows the links from id to the id its state is kept under.
+func (p *phoneState) resolve(id string) string {
+	for i := 0; i < maxLinkHops; i++ {
+		next, ok := p.links[id]
+		if !ok {
+			break
+		}
+		id = next
+	}
+	return id
+}
+
+// LinkCustomer implements Store.
+func (s *MemoryStore) LinkCustomer(_ context.Context, phoneNumberID, from, to string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.phone(phoneNumberID)
+	rTo, rFrom := p.resolve(to), p.resolve(from)
+	if rFrom == rTo {
+		return nil
+	}
+	if p.links == nil {
+		p.links = make(map[string]string)
+	}
+	p.links[from] = rTo
+	p.links[rFrom] = rTo
+	if w, ok := p.windows[rFrom]; ok {
+		if cur, has := p.windows[rTo]; !has || w > cur {
+			p.windows[rTo] = w
+		}
+		delete(p.windows, rFrom)
+	}
+	if start, ok := p.starts[rFrom]; ok {
+		p.remove(rFrom, start)
+		if cur, has := p.starts[rTo]; has && cur > start {
+			p.remove(rTo, cur)
+			p.insert(rTo, start)
+		} else if !has {
+			p.insert(rTo, start)
+		}
+	}
+	return nil
+}
+
 // RecordInbound implements Store.
-func (s *MemoryStore) RecordInbound(_ context.Context, phoneNumberID, customerWAID string, at time.Time) error {
+func (s *MemoryStore) RecordInbound(_ context.Context, phoneNumberID, customerID string, at time.Time) error {
 	t := ms(at)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p := s.phone(phoneNumberID)
-	if last, ok := p.windows[customerWAID]; !ok || t > last {
-		p.windows[customerWAID] = t
+	customerID = p.resolve(customerID)
+	if last, ok := p.windows[customerID]; !ok || t > last {
+		p.windows[customerID] = t
 	}
 	// Closed windows are dropped in sweeps whose cost is spread over the
 	// inserts that grew the map, so memory follows the live windows.
@@ -156,17 +202,18 @@ func (s *MemoryStore) StartConversation(_ context.Context, req StartRequest) (St
 	defer s.mu.Unlock()
 	p := s.phone(req.PhoneNumberID)
 	p.trim(at - day)
+	customer := p.resolve(req.CustomerID)
 	var res StartResult
 	res.Tier, res.Limit, res.TierKnown = p.tier, p.limit, p.tierKnown
 	limit := req.DefaultLimit
 	if p.tierKnown {
 		limit = p.limit
 	}
-	last, hasLast := p.windows[req.CustomerWAID]
+	last, hasLast := p.windows[customer]
 	if hasLast {
 		res.LastInbound = fromMS(last)
 	}
-	start, hasStart := p.starts[req.CustomerWAID]
+	start, hasStart := p.starts[customer]
 	switch {
 	case !req.IgnoreWindow && hasLast && at < last+day:
 		res.Kind = KindServiceWindow
@@ -178,9 +225,9 @@ func (s *MemoryStore) StartConversation(_ context.Context, req StartRequest) (St
 		// A recorded start after at came from an event seen out of order:
 		// the conversation really began at at.
 		if hasStart {
-			p.remove(req.CustomerWAID, start)
+			p.remove(customer, start)
 		}
-		p.insert(req.CustomerWAID, at)
+		p.insert(customer, at)
 		res.Kind, start, hasStart = KindNewConversation, at, true
 	}
 	if hasStart {
@@ -247,7 +294,7 @@ func firstAfter(order []started, t int64) int {
 }
 
 // Snapshot implements Store.
-func (s *MemoryStore) Snapshot(_ context.Context, phoneNumberID, customerWAID string, now time.Time) (Snapshot, error) {
+func (s *MemoryStore) Snapshot(_ context.Context, phoneNumberID, customerID string, now time.Time) (Snapshot, error) {
 	t := ms(now)
 	cut := t - Day.Milliseconds()
 	s.mu.RLock()
@@ -258,11 +305,12 @@ func (s *MemoryStore) Snapshot(_ context.Context, phoneNumberID, customerWAID st
 		return snap, nil
 	}
 	snap.Tier, snap.Limit, snap.TierKnown = p.tier, p.limit, p.tierKnown
-	if customerWAID != "" {
-		if last, ok := p.windows[customerWAID]; ok {
+	if customerID != "" {
+		customerID = p.resolve(customerID)
+		if last, ok := p.windows[customerID]; ok {
 			snap.LastInbound = fromMS(last)
 		}
-		if start, ok := p.starts[customerWAID]; ok && start > cut {
+		if start, ok := p.starts[customerID]; ok && start > cut {
 			snap.ConversationStart = fromMS(start)
 		}
 	}

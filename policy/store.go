@@ -16,19 +16,31 @@ const Day = 24 * time.Hour
 // are made inside the store for that reason. Times are kept to the
 // millisecond. MemoryStore and redisstore.Store implement it, and
 // policytest.RunStoreTests checks any other implementation.
+//
+// A customer is named by an id: a phone number (wa_id) or a
+// business-scoped user id (BSUID, see wabsp.Customer). LinkCustomer makes
+// two ids one customer, so that every method given either id reads and
+// writes the same window and conversation.
 type Store interface {
 	// RecordInbound notes a customer message at at; the window's start is
 	// the latest such time recorded.
-	RecordInbound(ctx context.Context, phoneNumberID, customerWAID string, at time.Time) error
+	RecordInbound(ctx context.Context, phoneNumberID, customerID string, at time.Time) error
+	// LinkCustomer records that from names the customer to names, from now
+	// on and for good: a phone number and the BSUID seen with it, or a
+	// BSUID and the one that replaced it. A window or conversation held
+	// under from joins the one held under to (the later window and the
+	// earlier conversation start win), so nothing is counted twice. Links
+	// chain: after a→b and b→c, a reads c.
+	LinkCustomer(ctx context.Context, phoneNumberID, from, to string) error
 	// SetTier records a phone number's tier and its limit (Unlimited for
 	// none).
 	SetTier(ctx context.Context, phoneNumberID string, tier Tier, limit int) error
 	// StartConversation classifies a business send and records a new
 	// business-initiated conversation when it starts one; see StartRequest.
 	StartConversation(ctx context.Context, req StartRequest) (StartResult, error)
-	// Snapshot reads what the questions need at now; customerWAID may be
+	// Snapshot reads what the questions need at now; customerID may be
 	// empty when only the phone number's usage is wanted.
-	Snapshot(ctx context.Context, phoneNumberID, customerWAID string, now time.Time) (Snapshot, error)
+	Snapshot(ctx context.Context, phoneNumberID, customerID string, now time.Time) (Snapshot, error)
 	// Deduplicator makes a store usable by wabsp.WebhookHandler, so that
 	// every instance sharing the store processes a webhook event once: a
 	// key is claimed with a lease, marked done only after its callback
@@ -48,8 +60,9 @@ type Store interface {
 //     up (KindLimitReached, nothing recorded).
 type StartRequest struct {
 	PhoneNumberID string
-	CustomerWAID  string
-	At            time.Time
+	// CustomerID is the customer's phone number or BSUID.
+	CustomerID string
+	At         time.Time
 	// Enforce refuses a new conversation beyond the limit; without it the
 	// send is recorded anyway, because it already happened.
 	Enforce bool
@@ -118,3 +131,8 @@ func fromMS(v int64) time.Time {
 	}
 	return time.UnixMilli(v).UTC()
 }
+
+// maxLinkHops bounds how many links a store follows from an id to the
+// customer it names: ids change rarely, and a bound keeps a mistaken cycle
+// from looping.
+const maxLinkHops = 8

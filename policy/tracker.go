@@ -86,12 +86,46 @@ func NewTracker(opts ...Option) (*Tracker, error) {
 func (t *Tracker) Store() Store { return t.store }
 
 // ObserveInbound records a customer's message: the service window with that
-// customer is open until At plus 24 hours.
+// customer is open until At plus 24 hours, whether the business replies to
+// the customer's phone number or to their BSUID. A message that carries
+// both ids links them (see ObserveIDChange); one that carries only the
+// BSUID is found by phone number once any event has shown the two together.
 func (t *Tracker) ObserveInbound(ctx context.Context, m InboundMessage) error {
-	if err := checkIDs("ObserveInbound", m.PhoneNumberID, m.CustomerWAID, true); err != nil {
+	id, err := t.customer(ctx, "ObserveInbound", m.PhoneNumberID, m.CustomerWAID, m.CustomerUserID)
+	if err != nil {
 		return err
 	}
-	return t.store.RecordInbound(ctx, m.PhoneNumberID, m.CustomerWAID, t.at(m.At))
+	return t.store.RecordInbound(ctx, m.PhoneNumberID, id, t.at(m.At))
+}
+
+// ObserveIDChange moves a customer's window and conversation from one id to
+// another and makes the old id read the new one from now on.
+func (t *Tracker) ObserveIDChange(ctx context.Context, c IDChange) error {
+	if err := checkIDs("ObserveIDChange", c.PhoneNumberID, c.From, true); err != nil {
+		return err
+	}
+	if strings.TrimSpace(c.To) == "" {
+		return fmt.Errorf("%w: ObserveIDChange: the new id is required", ErrInvalidInput)
+	}
+	return t.store.LinkCustomer(ctx, c.PhoneNumberID, c.From, c.To)
+}
+
+// customer checks that a customer has an id and returns the one to key it
+// by: the BSUID when known, since it survives a username hiding the phone
+// number. With both ids the phone number is linked to the BSUID first.
+func (t *Tracker) customer(ctx context.Context, op, phoneNumberID, waID, userID string) (string, error) {
+	if err := checkIDs(op, phoneNumberID, waID+userID, true); err != nil {
+		return "", err
+	}
+	if userID == "" {
+		return waID, nil
+	}
+	if waID != "" {
+		if err := t.store.LinkCustomer(ctx, phoneNumberID, waID, userID); err != nil {
+			return "", err
+		}
+	}
+	return userID, nil
 }
 
 // ObserveSent records a message the integrator sent and says what it was. A
@@ -111,7 +145,7 @@ func (t *Tracker) ObserveSent(ctx context.Context, s Sent) (Decision, error) {
 		return t.decide(at, snap), nil
 	}
 	res, err := t.store.StartConversation(ctx, StartRequest{
-		PhoneNumberID: s.PhoneNumberID, CustomerWAID: s.CustomerWAID, At: at, DefaultLimit: t.defaultLim,
+		PhoneNumberID: s.PhoneNumberID, CustomerID: s.CustomerWAID, At: at, DefaultLimit: t.defaultLim,
 	})
 	if err != nil {
 		return Decision{}, err
@@ -127,13 +161,13 @@ func (t *Tracker) ObserveSent(ctx context.Context, s Sent) (Decision, error) {
 // just before sending a template; ObserveSent for the same send afterwards
 // counts nothing twice. A reservation whose send then fails stays counted
 // for 24 hours, which errs on the safe side.
-func (t *Tracker) Reserve(ctx context.Context, phoneNumberID, customerWAID string) (Decision, error) {
-	if err := checkIDs("Reserve", phoneNumberID, customerWAID, true); err != nil {
+func (t *Tracker) Reserve(ctx context.Context, phoneNumberID, customerID string) (Decision, error) {
+	if err := checkIDs("Reserve", phoneNumberID, customerID, true); err != nil {
 		return Decision{}, err
 	}
 	at := t.now()
 	res, err := t.store.StartConversation(ctx, StartRequest{
-		PhoneNumberID: phoneNumberID, CustomerWAID: customerWAID, At: at, Enforce: true, DefaultLimit: t.defaultLim,
+		PhoneNumberID: phoneNumberID, CustomerID: customerID, At: at, Enforce: true, DefaultLimit: t.defaultLim,
 	})
 	if err != nil {
 		return Decision{}, err
@@ -146,13 +180,14 @@ func (t *Tracker) Reserve(ctx context.Context, phoneNumberID, customerWAID strin
 // business-initiated makes sure that conversation is counted, from its
 // start when Meta gives its expiry; a failed status changes nothing.
 func (t *Tracker) ObserveStatus(ctx context.Context, u StatusUpdate) error {
-	if err := checkIDs("ObserveStatus", u.PhoneNumberID, u.CustomerWAID, true); err != nil {
+	id, err := t.customer(ctx, "ObserveStatus", u.PhoneNumberID, u.CustomerWAID, u.CustomerUserID)
+	if err != nil {
 		return err
 	}
 	if strings.EqualFold(u.Status, "failed") {
 		return nil
 	}
-	req := StartRequest{PhoneNumberID: u.PhoneNumberID, CustomerWAID: u.CustomerWAID, At: t.at(u.At), DefaultLimit: t.defaultLim}
+	req := StartRequest{PhoneNumberID: u.PhoneNumberID, CustomerID: id, At: t.at(u.At), DefaultLimit: t.defaultLim}
 	switch {
 	case u.ConversationOrigin != "":
 		if !businessInitiated(u.ConversationOrigin) {
@@ -168,7 +203,7 @@ func (t *Tracker) ObserveStatus(ctx context.Context, u StatusUpdate) error {
 	default:
 		return nil
 	}
-	_, err := t.store.StartConversation(ctx, req)
+	_, err = t.store.StartConversation(ctx, req)
 	return err
 }
 
@@ -211,13 +246,13 @@ func (t *Tracker) at(v time.Time) time.Time {
 }
 
 // checkIDs reports every missing id at once.
-func checkIDs(op, phoneNumberID, customerWAID string, needCustomer bool) error {
+func checkIDs(op, phoneNumberID, customerID string, needCustomer bool) error {
 	var missing []string
 	if strings.TrimSpace(phoneNumberID) == "" {
 		missing = append(missing, "phone_number_id is required")
 	}
-	if needCustomer && strings.TrimSpace(customerWAID) == "" {
-		missing = append(missing, "wa_id is required")
+	if needCustomer && strings.TrimSpace(customerID) == "" {
+		missing = append(missing, "wa_id or user_id is required")
 	}
 	if missing == nil {
 		return nil

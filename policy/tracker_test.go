@@ -295,7 +295,7 @@ func TestMissingIdsAreRefusedBeforeTheStoreIsTouched(t *testing.T) {
 		assert.Contains(t, err.Error(), name)
 	}
 	_, err := tr.Window(ctx, "", "")
-	assert.ErrorContains(t, err, "phone_number_id is required; wa_id is required", "every problem at once")
+	assert.ErrorContains(t, err, "phone_number_id is required; wa_id or user_id is required", "every problem at once")
 }
 
 func TestBadOptionsAreRefused(t *testing.T) {

@@ -26,6 +26,9 @@ const (
 	alice = "447700900001"
 	bob   = "447700900002"
 	carol = "447700900003"
+	// BSUIDs: a country code, a dot and up to 128 letters and digits.
+	aliceUser    = "GB.13491208655302741918"
+	aliceNewUser = "GB.55501234987654321098"
 )
 
 // RunStoreTests runs the conformance scenarios, each on a fresh, empty store
@@ -47,7 +50,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) policy.Store) {
 			{policy.Day - time.Millisecond, policy.KindServiceWindow},
 			{policy.Day, policy.KindNewConversation},
 		} {
-			res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: alice, At: T0.Add(tc.after), DefaultLimit: 50})
+			res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: alice, At: T0.Add(tc.after), DefaultLimit: 50})
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, res.Kind, "at +%v", tc.after)
 		}
@@ -74,7 +77,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) policy.Store) {
 			{policy.Day - time.Second, policy.KindOpenConversation, 0},
 			{policy.Day, policy.KindNewConversation, policy.Day},
 		} {
-			res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: alice, At: T0.Add(tc.after), DefaultLimit: 50})
+			res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: alice, At: T0.Add(tc.after), DefaultLimit: 50})
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, res.Kind, "at +%v", tc.after)
 			assert.True(t, T0.Add(tc.start).Equal(res.ConversationStart), "at +%v: start %v", tc.after, res.ConversationStart)
@@ -85,7 +88,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) policy.Store) {
 	t.Run("the rolling count drops a conversation exactly 24 hours after it started", func(t *testing.T) {
 		s, ctx := newStore(t), context.Background()
 		for i, c := range []string{alice, bob, carol} {
-			_, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: c, At: T0.Add(time.Duration(i) * time.Hour), DefaultLimit: 50})
+			_, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: c, At: T0.Add(time.Duration(i) * time.Hour), DefaultLimit: 50})
 			require.NoError(t, err)
 		}
 		for _, tc := range []struct {
@@ -114,7 +117,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) policy.Store) {
 	t.Run("an enforced start beyond the limit is refused and records nothing", func(t *testing.T) {
 		s, ctx := newStore(t), context.Background()
 		start := func(c string, enforce bool) policy.StartResult {
-			res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: c, At: T0.Add(time.Minute), Enforce: enforce, DefaultLimit: 2})
+			res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: c, At: T0.Add(time.Minute), Enforce: enforce, DefaultLimit: 2})
 			require.NoError(t, err)
 			return res
 		}
@@ -137,11 +140,11 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) policy.Store) {
 		require.NoError(t, err)
 		assert.Equal(t, policy.Snapshot{Tier: policy.Tier50, Limit: 1, TierKnown: true}, snap)
 
-		req := policy.StartRequest{PhoneNumberID: phone, CustomerWAID: alice, At: T0, Enforce: true, DefaultLimit: 100}
+		req := policy.StartRequest{PhoneNumberID: phone, CustomerID: alice, At: T0, Enforce: true, DefaultLimit: 100}
 		res, err := s.StartConversation(ctx, req)
 		require.NoError(t, err)
 		assert.Equal(t, policy.KindNewConversation, res.Kind)
-		req.CustomerWAID = bob
+		req.CustomerID = bob
 		res, err = s.StartConversation(ctx, req)
 		require.NoError(t, err)
 		assert.Equal(t, policy.KindLimitReached, res.Kind)
@@ -158,7 +161,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) policy.Store) {
 	t.Run("Meta's word that a conversation is business-initiated beats an open window", func(t *testing.T) {
 		s, ctx := newStore(t), context.Background()
 		require.NoError(t, s.RecordInbound(ctx, phone, alice, T0))
-		res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: alice, At: T0.Add(time.Hour), IgnoreWindow: true, DefaultLimit: 50})
+		res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: alice, At: T0.Add(time.Hour), IgnoreWindow: true, DefaultLimit: 50})
 		require.NoError(t, err)
 		assert.Equal(t, policy.KindNewConversation, res.Kind)
 		assert.Equal(t, 1, res.Used)
@@ -166,9 +169,9 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) policy.Store) {
 
 	t.Run("a start seen out of order moves the conversation earlier without counting it twice", func(t *testing.T) {
 		s, ctx := newStore(t), context.Background()
-		_, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: alice, At: T0.Add(2 * time.Hour), DefaultLimit: 50})
+		_, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: alice, At: T0.Add(2 * time.Hour), DefaultLimit: 50})
 		require.NoError(t, err)
-		res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: alice, At: T0.Add(time.Hour), DefaultLimit: 50})
+		res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: alice, At: T0.Add(time.Hour), DefaultLimit: 50})
 		require.NoError(t, err)
 		assert.Equal(t, policy.KindNewConversation, res.Kind)
 		assert.Equal(t, 1, res.Used)
@@ -181,11 +184,106 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) policy.Store) {
 	t.Run("phone numbers do not share windows or counts", func(t *testing.T) {
 		s, ctx := newStore(t), context.Background()
 		require.NoError(t, s.RecordInbound(ctx, phone, alice, T0))
-		_, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: bob, At: T0, DefaultLimit: 50})
+		_, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: bob, At: T0, DefaultLimit: 50})
 		require.NoError(t, err)
 		snap, err := s.Snapshot(ctx, "999999999999999", alice, T0)
 		require.NoError(t, err)
 		assert.Equal(t, policy.Snapshot{}, snap)
+	})
+
+	t.Run("a window opened under a BSUID is found by the phone number linked to it, before or after", func(t *testing.T) {
+		for _, linkFirst := range []bool{true, false} {
+			s, ctx := newStore(t), context.Background()
+			if linkFirst {
+				require.NoError(t, s.LinkCustomer(ctx, phone, alice, aliceUser))
+			}
+			require.NoError(t, s.RecordInbound(ctx, phone, aliceUser, T0))
+			if !linkFirst {
+				require.NoError(t, s.LinkCustomer(ctx, phone, alice, aliceUser))
+			}
+			for _, id := range []string{alice, aliceUser} {
+				for _, tc := range []struct {
+					after time.Duration
+					want  policy.Kind
+				}{
+					{policy.Day - time.Millisecond, policy.KindServiceWindow},
+					{policy.Day, policy.KindNewConversation},
+				} {
+					snap, err := s.Snapshot(ctx, phone, id, T0.Add(tc.after))
+					require.NoError(t, err)
+					assert.True(t, T0.Equal(snap.LastInbound), "link first %v, %s: last inbound %v", linkFirst, id, snap.LastInbound)
+					res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: id, At: T0.Add(tc.after), DefaultLimit: 50, Enforce: true})
+					require.NoError(t, err)
+					if tc.want == policy.KindNewConversation && id == aliceUser {
+						tc.want = policy.KindOpenConversation // the phone number's send just started it
+					}
+					assert.Equal(t, tc.want, res.Kind, "link first %v, %s at +%v", linkFirst, id, tc.after)
+					assert.LessOrEqual(t, res.Used, 1, "one customer counts once whichever id is used")
+				}
+			}
+		}
+	})
+
+	t.Run("a phone number's window and conversation join its BSUID's when linked", func(t *testing.T) {
+		s, ctx := newStore(t), context.Background()
+		require.NoError(t, s.RecordInbound(ctx, phone, alice, T0.Add(time.Hour)))
+		require.NoError(t, s.RecordInbound(ctx, phone, aliceUser, T0))
+		_, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: aliceUser, At: T0.Add(-2 * time.Hour), IgnoreWindow: true, DefaultLimit: 50})
+		require.NoError(t, err)
+		_, err = s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: alice, At: T0.Add(-time.Hour), IgnoreWindow: true, DefaultLimit: 50})
+		require.NoError(t, err)
+		snap, err := s.Snapshot(ctx, phone, "", T0)
+		require.NoError(t, err)
+		require.Equal(t, 2, snap.Used, "before the link they look like two customers")
+
+		require.NoError(t, s.LinkCustomer(ctx, phone, alice, aliceUser))
+		for _, id := range []string{alice, aliceUser} {
+			snap, err := s.Snapshot(ctx, phone, id, T0.Add(2*time.Hour))
+			require.NoError(t, err)
+			assert.True(t, T0.Add(time.Hour).Equal(snap.LastInbound), "%s: the later window wins, got %v", id, snap.LastInbound)
+			assert.True(t, T0.Add(-2*time.Hour).Equal(snap.ConversationStart), "%s: the earlier conversation wins, got %v", id, snap.ConversationStart)
+			assert.Equal(t, 1, snap.Used, "%s: counted once", id)
+		}
+		require.NoError(t, s.LinkCustomer(ctx, phone, alice, aliceUser), "linking again changes nothing")
+		snap, err = s.Snapshot(ctx, phone, alice, T0.Add(2*time.Hour))
+		require.NoError(t, err)
+		assert.Equal(t, 1, snap.Used)
+	})
+
+	t.Run("an id change moves the window and conversation, and the old ids read the new one", func(t *testing.T) {
+		s, ctx := newStore(t), context.Background()
+		require.NoError(t, s.LinkCustomer(ctx, phone, alice, aliceUser))
+		require.NoError(t, s.RecordInbound(ctx, phone, aliceUser, T0))
+		_, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: aliceUser, At: T0, IgnoreWindow: true, DefaultLimit: 50})
+		require.NoError(t, err)
+
+		require.NoError(t, s.LinkCustomer(ctx, phone, aliceUser, aliceNewUser))
+		for _, id := range []string{aliceNewUser, aliceUser, alice} {
+			snap, err := s.Snapshot(ctx, phone, id, T0.Add(policy.Day-time.Millisecond))
+			require.NoError(t, err)
+			assert.True(t, T0.Equal(snap.LastInbound), "%s: last inbound %v", id, snap.LastInbound)
+			assert.True(t, T0.Equal(snap.ConversationStart), "%s: conversation start %v", id, snap.ConversationStart)
+			assert.Equal(t, 1, snap.Used, id)
+		}
+		require.NoError(t, s.RecordInbound(ctx, phone, alice, T0.Add(time.Hour)))
+		snap, err := s.Snapshot(ctx, phone, aliceNewUser, T0.Add(time.Hour))
+		require.NoError(t, err)
+		assert.True(t, T0.Add(time.Hour).Equal(snap.LastInbound), "a message by the old phone number lands on the new id")
+		snap, err = s.Snapshot(ctx, phone, bob, T0)
+		require.NoError(t, err)
+		assert.True(t, snap.LastInbound.IsZero(), "other customers are untouched")
+	})
+
+	t.Run("a link back to where an id already leads is no cycle", func(t *testing.T) {
+		s, ctx := newStore(t), context.Background()
+		require.NoError(t, s.LinkCustomer(ctx, phone, alice, aliceUser))
+		require.NoError(t, s.LinkCustomer(ctx, phone, aliceUser, alice))
+		require.NoError(t, s.RecordInbound(ctx, phone, alice, T0))
+		for _, id := range []string{alice, aliceUser} {
+			snap, err := s.Snapshot(ctx, phone, id, T0)
+			require.NoError(t, err)
+			assert.True(t, T0.Equal(snap.LastInbound), id)
+		}
 	})
 
 	t.Run("deduplication moves a key from claimed to done, only after Complete", func(t *testing.T) {
@@ -230,7 +328,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) policy.Store) {
 		s := newStore(t)
 		const n, limit = 64, 10
 		kinds := concurrently(t, n, func(ctx context.Context, i int) (policy.Kind, error) {
-			res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: fmt.Sprintf("44770090%04d", i), At: T0, Enforce: true, DefaultLimit: limit})
+			res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: fmt.Sprintf("44770090%04d", i), At: T0, Enforce: true, DefaultLimit: limit})
 			return res.Kind, err
 		})
 		assert.Equal(t, map[policy.Kind]int{policy.KindNewConversation: limit, policy.KindLimitReached: n - limit}, kinds)
@@ -242,7 +340,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) policy.Store) {
 	t.Run("concurrent starts with one customer count one conversation", func(t *testing.T) {
 		s := newStore(t)
 		kinds := concurrently(t, 64, func(ctx context.Context, i int) (policy.Kind, error) {
-			res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: alice, At: T0, Enforce: true, DefaultLimit: 1})
+			res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: alice, At: T0, Enforce: true, DefaultLimit: 1})
 			return res.Kind, err
 		})
 		assert.Equal(t, map[policy.Kind]int{policy.KindNewConversation: 1, policy.KindOpenConversation: 63}, kinds)

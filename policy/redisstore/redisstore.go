@@ -91,7 +91,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 // Load loads the scripts into Redis, so that the first call of each is one
 // round trip too. Open calls it.
 func (s *Store) Load(ctx context.Context) error {
-	for _, sc := range []*redis.Script{recordInbound, startConversation, snapshot, claim, release} {
+	for _, sc := range []*redis.Script{recordInbound, linkCustomer, startConversation, snapshot, claim, release} {
 		if err := sc.Load(ctx, s.rdb).Err(); err != nil {
 			return fmt.Errorf("redisstore: loading scripts: %w", err)
 		}
@@ -107,19 +107,32 @@ func (s *Store) Close() error {
 	return s.rdb.Close()
 }
 
-func (s *Store) keys(phoneNumberID, customerWAID string) []string {
+// keys returns the keys of scripts.go for a phone number and a customer id
+// as the caller gave it.
+func (s *Store) keys(phoneNumberID, customerID string) []string {
 	base := s.prefix + "{" + phoneNumberID + "}:"
-	return []string{base + "w:" + customerWAID, base + "c", base + "t"}
+	return []string{base + "w:" + customerID, base + "c", base + "t", base + "win", base + "id"}
 }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
 
 // RecordInbound implements policy.Store.
-func (s *Store) RecordInbound(ctx context.Context, phoneNumberID, customerWAID string, at time.Time) error {
-	err := recordInbound.Run(ctx, s.rdb, s.keys(phoneNumberID, customerWAID),
-		itoa(at.UnixMilli()), itoa(s.keep.Milliseconds())).Err()
+func (s *Store) RecordInbound(ctx context.Context, phoneNumberID, customerID string, at time.Time) error {
+	err := recordInbound.Run(ctx, s.rdb, s.keys(phoneNumberID, customerID),
+		customerID, itoa(at.UnixMilli()), itoa(s.keep.Milliseconds()), itoa(at.UnixMilli()-s.keep.Milliseconds())).Err()
 	if err != nil {
 		return fmt.Errorf("redisstore: recording an inbound message: %w", err)
+	}
+	return nil
+}
+
+// LinkCustomer implements policy.Store. Links are kept without expiry: a
+// phone number learned with a BSUID today finds a window the BSUID opens
+// next month.
+func (s *Store) LinkCustomer(ctx context.Context, phoneNumberID, from, to string) error {
+	err := linkCustomer.Run(ctx, s.rdb, s.keys(phoneNumberID, from), from, to, itoa(s.keep.Milliseconds())).Err()
+	if err != nil {
+		return fmt.Errorf("redisstore: linking customer ids: %w", err)
 	}
 	return nil
 }
@@ -137,8 +150,8 @@ func (s *Store) SetTier(ctx context.Context, phoneNumberID string, tier policy.T
 func (s *Store) StartConversation(ctx context.Context, req policy.StartRequest) (policy.StartResult, error) {
 	at := req.At.UnixMilli()
 	day := policy.Day.Milliseconds()
-	vals, err := startConversation.Run(ctx, s.rdb, s.keys(req.PhoneNumberID, req.CustomerWAID),
-		req.CustomerWAID, itoa(at), itoa(at-day), flag(req.Enforce), flag(req.IgnoreWindow),
+	vals, err := startConversation.Run(ctx, s.rdb, s.keys(req.PhoneNumberID, req.CustomerID),
+		req.CustomerID, itoa(at), itoa(at-day), flag(req.Enforce), flag(req.IgnoreWindow),
 		strconv.Itoa(req.DefaultLimit), itoa(day), itoa(s.keep.Milliseconds())).Slice()
 	if err != nil {
 		return policy.StartResult{}, fmt.Errorf("redisstore: starting a conversation: %w", err)
@@ -155,9 +168,9 @@ func (s *Store) StartConversation(ctx context.Context, req policy.StartRequest) 
 }
 
 // Snapshot implements policy.Store.
-func (s *Store) Snapshot(ctx context.Context, phoneNumberID, customerWAID string, now time.Time) (policy.Snapshot, error) {
+func (s *Store) Snapshot(ctx context.Context, phoneNumberID, customerID string, now time.Time) (policy.Snapshot, error) {
 	cut := now.UnixMilli() - policy.Day.Milliseconds()
-	vals, err := snapshot.Run(ctx, s.rdb, s.keys(phoneNumberID, customerWAID), customerWAID, itoa(cut)).Slice()
+	vals, err := snapshot.Run(ctx, s.rdb, s.keys(phoneNumberID, customerID), customerID, itoa(cut)).Slice()
 	if err != nil {
 		return policy.Snapshot{}, fmt.Errorf("redisstore: reading: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"os"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -104,7 +105,14 @@ func TestEveryRedisOperationIsOneRoundTrip(t *testing.T) {
 		{"ObserveInbound", func() error {
 			return tr.ObserveInbound(ctx, policy.InboundMessage{PhoneNumberID: phone, CustomerWAID: customer})
 		}},
+		{"ObserveInbound by BSUID", func() error {
+			return tr.ObserveInbound(ctx, policy.InboundMessage{PhoneNumberID: phone, CustomerUserID: "GB.13491208655302741918"})
+		}},
+		{"ObserveIDChange", func() error {
+			return tr.ObserveIDChange(ctx, policy.IDChange{PhoneNumberID: phone, From: "GB.13491208655302741918", To: "GB.55501234987654321098"})
+		}},
 		{"Window", func() error { _, err := tr.Window(ctx, phone, customer); return err }},
+		{"Window by BSUID", func() error { _, err := tr.Window(ctx, phone, "GB.55501234987654321098"); return err }},
 		{"Limit", func() error { _, err := tr.Limit(ctx, phone); return err }},
 		{"Classify", func() error { _, err := tr.Classify(ctx, phone, customer); return err }},
 		{"Reserve", func() error { _, err := tr.Reserve(ctx, phone, "447700900002"); return err }},
@@ -124,6 +132,30 @@ func TestEveryRedisOperationIsOneRoundTrip(t *testing.T) {
 		require.NoError(t, op.call(), op.name)
 		assert.Equal(t, int64(1), rt.n.Load()-before, "%s round trips", op.name)
 	}
+}
+
+// A window written by v0.1, in a string key per customer, is still read
+// until it expires, and joins the BSUID it is linked to.
+func TestAWindowWrittenByTheFirstVersionIsStillRead(t *testing.T) {
+	t.Parallel()
+	s, rdb, _ := newStore(t)
+	ctx := context.Background()
+	const phone, customer, user = "106540352242922", "447700900001", "GB.13491208655302741918"
+	prefix := prefixOf(t, s)
+	legacy := prefix + "{" + phone + "}:w:" + customer
+	require.NoError(t, rdb.Set(ctx, legacy, strconv.FormatInt(policytest.T0.UnixMilli(), 10), 25*time.Hour).Err())
+
+	snap, err := s.Snapshot(ctx, phone, customer, policytest.T0.Add(time.Hour))
+	require.NoError(t, err)
+	assert.True(t, policytest.T0.Equal(snap.LastInbound), "last inbound %v", snap.LastInbound)
+	res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: customer, At: policytest.T0.Add(policy.Day - time.Millisecond), DefaultLimit: 250})
+	require.NoError(t, err)
+	assert.Equal(t, policy.KindServiceWindow, res.Kind)
+
+	require.NoError(t, s.LinkCustomer(ctx, phone, customer, user))
+	snap, err = s.Snapshot(ctx, phone, user, policytest.T0.Add(time.Hour))
+	require.NoError(t, err)
+	assert.True(t, policytest.T0.Equal(snap.LastInbound), "the old window joined the BSUID: %v", snap.LastInbound)
 }
 
 // Not parallel: the flush would cost the round-trip test a second trip.
@@ -171,7 +203,8 @@ func prefixOf(t *testing.T, s *redisstore.Store) string {
 	t.Helper()
 	rdb, _ := newClient(t)
 	ctx := context.Background()
-	const probe = "prefix-probe"
+	// One probe per test: parallel tests probe at once.
+	probe := "prefix-probe:" + t.Name()
 	err := s.Complete(ctx, probe)
 	require.NoError(t, err)
 	keys, err := rdb.Keys(ctx, "wabsp-test:*:dedup:"+probe).Result()

@@ -9,15 +9,71 @@ import "github.com/redis/go-redis/v9"
 //
 // Keys, all of one phone number in one cluster slot by their {hash tag}:
 //
-//	KEYS[1]  <prefix>{<phone>}:w:<customer>  last inbound message (string, TTL)
+//	KEYS[1]  <prefix>{<phone>}:w:<customer>  v0.1 window (string, TTL): read, never written
 //	KEYS[2]  <prefix>{<phone>}:c             conversations (zset customer -> start)
 //	KEYS[3]  <prefix>{<phone>}:t             tier (hash name, limit)
+//	KEYS[4]  <prefix>{<phone>}:win           windows (zset customer -> last inbound)
+//	KEYS[5]  <prefix>{<phone>}:id            links (hash id -> id it names now)
+//
+// A customer is named by a phone number or a BSUID; every script first
+// follows the links (at most 8) to the id the state is kept under. Windows
+// live in one sorted set rather than a key per customer so that the
+// resolved id needs no key the script was not given. v0.1 kept a window in
+// a string key per customer: it is still read, for the id a caller passes,
+// until it expires a day later, so an upgrade loses no open window.
 
-// recordInbound keeps the latest inbound time. ARGV: at, ttl.
-var recordInbound = redis.NewScript(`
-local v = redis.call('GET', KEYS[1])
-if (not v) or tonumber(v) < tonumber(ARGV[1]) then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+// resolveLua follows the links of KEYS[5] from an id; lastInbound reads a
+// window as the decimal string Redis keeps, newer of KEYS[4] and KEYS[1].
+const resolveLua = `
+local function resolve(id)
+  for _ = 1, 8 do
+    local nxt = redis.call('HGET', KEYS[5], id)
+    if not nxt then return id end
+    id = nxt
+  end
+  return id
+end
+local function lastInbound(id)
+  local v = redis.call('ZSCORE', KEYS[4], id)
+  local old = redis.call('GET', KEYS[1])
+  if old and ((not v) or tonumber(old) > tonumber(v)) then v = old end
+  return v
+end
+`
+
+// recordInbound keeps the latest inbound time. ARGV: customer, at, ttl,
+// at-ttl (windows last written before it are dropped).
+var recordInbound = redis.NewScript(resolveLua + `
+local c = resolve(ARGV[1])
+local v = redis.call('ZSCORE', KEYS[4], c)
+if (not v) or tonumber(v) < tonumber(ARGV[2]) then
+  redis.call('ZADD', KEYS[4], ARGV[2], c)
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. ARGV[4])
+redis.call('PEXPIRE', KEYS[4], ARGV[3])
+return 1
+`)
+
+// linkCustomer mirrors policy.MemoryStore.LinkCustomer. ARGV: from, to,
+// ttl. KEYS[1] is the v0.1 window of from, merged too.
+var linkCustomer = redis.NewScript(resolveLua + `
+local to, from = resolve(ARGV[2]), resolve(ARGV[1])
+if from == to then return 0 end
+redis.call('HSET', KEYS[5], ARGV[1], to, from, to)
+local wf = lastInbound(from)
+if wf then
+  local wt = redis.call('ZSCORE', KEYS[4], to)
+  if (not wt) or tonumber(wt) < tonumber(wf) then
+    redis.call('ZADD', KEYS[4], wf, to)
+    redis.call('PEXPIRE', KEYS[4], ARGV[3])
+  end
+  redis.call('ZREM', KEYS[4], from)
+end
+local cf = redis.call('ZSCORE', KEYS[2], from)
+if cf then
+  local ct = redis.call('ZSCORE', KEYS[2], to)
+  if (not ct) or tonumber(cf) < tonumber(ct) then redis.call('ZADD', KEYS[2], cf, to) end
+  redis.call('ZREM', KEYS[2], from)
 end
 return 1
 `)
@@ -26,16 +82,17 @@ return 1
 // ARGV: customer, at, at-day (trim cut), enforce, ignoreWindow,
 // default limit, day, ttl.
 // Returns {kind, tier name, tier known, tier limit, last, start, used, oldest}.
-var startConversation = redis.NewScript(`
+var startConversation = redis.NewScript(resolveLua + `
 local at = tonumber(ARGV[2])
 local day = tonumber(ARGV[7])
+local c = resolve(ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[3])
 local t = redis.call('HMGET', KEYS[3], 'name', 'limit')
 local known, limit = 0, tonumber(ARGV[6])
 if t[2] then known, limit = 1, tonumber(t[2]) end
-local last = redis.call('GET', KEYS[1])
+local last = lastInbound(c)
 if last then last = tonumber(last) end
-local start = redis.call('ZSCORE', KEYS[2], ARGV[1])
+local start = redis.call('ZSCORE', KEYS[2], c)
 if start then start = tonumber(start) end
 local used = redis.call('ZCARD', KEYS[2])
 local kind
@@ -46,7 +103,7 @@ elseif start and start <= at then
 elseif (not start) and ARGV[4] == '1' and limit >= 0 and used >= limit then
   kind = 'limit_reached'
 else
-  redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+  redis.call('ZADD', KEYS[2], ARGV[2], c)
   redis.call('PEXPIRE', KEYS[2], ARGV[8])
   if not start then used = used + 1 end
   start = at
@@ -59,16 +116,16 @@ return {kind, t[1] or '', known, limit, last or -1, start or -1, used, tonumber(
 // snapshot reads without writing. ARGV: customer (empty for none), now-day
 // (exclusive lower bound of the rolling window).
 // Returns {tier name, tier known, tier limit, last, start, used, oldest}.
-var snapshot = redis.NewScript(`
+var snapshot = redis.NewScript(resolveLua + `
 local cut = tonumber(ARGV[2])
 local t = redis.call('HMGET', KEYS[3], 'name', 'limit')
 local known, limit = 0, 0
 if t[2] then known, limit = 1, tonumber(t[2]) end
 local last, start = -1, -1
 if ARGV[1] ~= '' then
-  local v = redis.call('GET', KEYS[1])
-  if v then last = tonumber(v) end
-  v = redis.call('ZSCORE', KEYS[2], ARGV[1])
+  local c = resolve(ARGV[1])
+  last = tonumber(lastInbound(c) or -1)
+  local v = redis.call('ZSCORE', KEYS[2], c)
   if v and tonumber(v) > cut then start = tonumber(v) end
 end
 local lo = '(' .. ARGV[2]
