@@ -136,6 +136,7 @@ var webhookEnums = func() map[string]string {
 		"button", "reaction", "order", "system", "unsupported", "request_welcome",
 		"button_reply", "list_reply", "nfm_reply",
 		"marketing", "utility", "authentication", "service", "referral_conversion", "authentication_international",
+		"authentication-international",
 		"marketing_lite", "regular", "free_customer_service", "free_entry_point", "CBP", "PMP",
 		"messages", "message_template_status_update", "message_template_quality_update", "template_category_update",
 		"phone_number_quality_update", "phone_number_name_update", "account_update", "account_review_update",

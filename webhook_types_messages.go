@@ -313,27 +313,33 @@ type Status struct {
 }
 
 // Conversation is the conversation a status belongs to. Meta omits it from
-// v24 except in free entry point windows.
+// Graph v24 except in free entry point windows, so it is nil on most
+// statuses.
 type Conversation struct {
 	ID                  string    `json:"id"`
 	ExpirationTimestamp time.Time `json:"expiration_timestamp,omitzero"`
 	Origin              struct {
 		// Type is the conversation category, such as "marketing",
-		// "utility", "authentication", "service" or "referral_conversion".
+		// "utility", "authentication", "authentication_international"
+		// (an underscore here, a hyphen in Pricing.Category), "service"
+		// or "referral_conversion".
 		Type string `json:"type,omitempty"`
 	} `json:"origin"`
 	Extra map[string]json.RawMessage `json:"extra,omitempty"`
 }
 
-// Pricing is how a message is billed.
+// Pricing is how Meta bills a message, from a status's pricing object (see
+// Status.Charge for what it means). Since 2025-07-01 Meta prices per
+// message (PMP); statuses of earlier messages carry per-conversation
+// pricing (CBP). Values Meta adds later are kept as sent.
 type Pricing struct {
-	Billable bool `json:"billable"`
-	// PricingModel is "CBP" (per conversation) or "PMP" (per message).
-	PricingModel string `json:"pricing_model,omitempty"`
-	// Type is "regular", "free_customer_service" or
-	// "free_entry_point" under per-message pricing.
-	Type     string                     `json:"type,omitempty"`
-	Category string                     `json:"category,omitempty"`
+	// Billable is the field Meta deprecated with per-message pricing: read
+	// Type instead. Kept because older statuses carry only it.
+	Billable     bool         `json:"billable"`
+	PricingModel PricingModel `json:"pricing_model,omitempty"`
+	// Type is set under per-message pricing only.
+	Type     PricingType                `json:"type,omitempty"`
+	Category PricingCategory            `json:"category,omitempty"`
 	Extra    map[string]json.RawMessage `json:"extra,omitempty"`
 }
 
@@ -534,11 +540,11 @@ func (r *jsonReader) decodePricing(p *Pricing) {
 		case "billable":
 			p.Billable = r.boolean()
 		case "pricing_model":
-			p.PricingModel = r.enum()
+			p.PricingModel = PricingModel(r.enum())
 		case "type":
-			p.Type = r.enum()
+			p.Type = PricingType(r.enum())
 		case "category":
-			p.Category = r.enum()
+			p.Category = PricingCategory(r.enum())
 		default:
 			it.keep()
 		}

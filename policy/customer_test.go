@@ -106,3 +106,23 @@ func TestIDChangesNeedBothIDs(t *testing.T) {
 	err = tr.ObserveIDChange(context.Background(), policy.IDChange{PhoneNumberID: phoneID, To: kerryUser})
 	assert.ErrorIs(t, err, policy.ErrInvalidInput)
 }
+
+func TestStatusesOfFreeMessagesCountNothing(t *testing.T) {
+	t.Parallel()
+	sentAt := time.Unix(1731456000, 0)
+	for _, f := range []string{"status_username_only", "status_free_entry_point"} {
+		tr, err := policy.NewTracker(policy.WithClock(func() time.Time { return sentAt.Add(time.Hour) }))
+		require.NoError(t, err)
+		ctx := context.Background()
+		require.NoError(t, tr.ObserveWebhook(ctx, decodeFixture(t, f), nil))
+		lim, err := tr.Limit(ctx, phoneID)
+		require.NoError(t, err)
+		assert.Equal(t, 0, lim.Used, f)
+	}
+	tr, err := policy.NewTracker(policy.WithClock(func() time.Time { return sentAt.Add(time.Hour) }))
+	require.NoError(t, err)
+	require.NoError(t, tr.ObserveWebhook(context.Background(), decodeFixture(t, "status_authentication_international"), nil))
+	lim, err := tr.Limit(context.Background(), phoneID)
+	require.NoError(t, err)
+	assert.Equal(t, 1, lim.Used, "an international authentication template outside the window counts")
+}

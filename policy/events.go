@@ -60,6 +60,10 @@ type StatusUpdate struct {
 	// PricingCategory is pricing.category, used when ConversationOrigin is
 	// empty.
 	PricingCategory string
+	// PricingType is pricing.type under per-message pricing:
+	// free_customer_service and free_entry_point say the message was sent
+	// inside a window the customer opened, so it counts nothing.
+	PricingType string
 }
 
 // TierChange is a new messaging-limit tier for a phone number, from a

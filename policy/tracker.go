@@ -197,6 +197,8 @@ func (t *Tracker) ObserveStatus(ctx context.Context, u StatusUpdate) error {
 		if !u.ConversationExpiresAt.IsZero() {
 			req.At = u.ConversationExpiresAt.Add(-Day)
 		}
+	case u.PricingType == "free_customer_service" || u.PricingType == "free_entry_point":
+		return nil
 	case businessInitiated(u.PricingCategory):
 		// Without the origin a category only tells the kind of template;
 		// inside the window the template opened nothing.
@@ -212,7 +214,8 @@ func (t *Tracker) ObserveStatus(ctx context.Context, u StatusUpdate) error {
 // "referral_conversion" and free entry points are not.
 func businessInitiated(category string) bool {
 	switch strings.ToLower(category) {
-	case "business_initiated", "marketing", "utility", "authentication", "authentication_international", "marketing_lite":
+	case "business_initiated", "marketing", "utility", "authentication", "authentication_international",
+		"authentication-international", "marketing_lite":
 		return true
 	}
 	return false

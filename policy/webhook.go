@@ -47,7 +47,7 @@ func (t *Tracker) ObserveWebhook(ctx context.Context, w *wabsp.Webhook, resolve 
 			u.ConversationOrigin, u.ConversationExpiresAt = c.Origin.Type, c.ExpirationTimestamp
 		}
 		if p := s.Status.Pricing; p != nil {
-			u.PricingCategory = p.Category
+			u.PricingCategory, u.PricingType = string(p.Category), string(p.Type)
 		}
 		errs = append(errs, t.ObserveStatus(ctx, u))
 	}
