@@ -73,7 +73,7 @@ func TestTheLadderAndTheStartingLimitsAreMetasCurrentOnes(t *testing.T) {
 
 	start := wabsp.StartingPortfolioLimits()
 	assert.Equal(t, wabsp.WABALimits{MaxRegisteredNumbers: 2, BusinessInitiated: wabsp.Limit{Conversations: 250}}, start)
-	assert.Equal(t, start, wabsp.UnverifiedWABALimits(), "the deprecated name returns today's rule") //nolint:staticcheck // testing the deprecated name
+	assert.Equal(t, start, wabsp.UnverifiedWABALimits(), "the deprecated name returns today's rule")
 	assert.True(t, start.CanStartConversation(249))
 	assert.False(t, start.CanStartConversation(250))
 

@@ -29,9 +29,9 @@ type Sent struct {
 	// At is when it was sent; zero, or a time ahead of the tracker's clock,
 	// means the clock's now.
 	At time.Time
-	// Template is true for a template message. Only a template can start a
-	// business-initiated conversation: a free-form message outside the
-	// window is refused by Meta (error 131047) and counts for nothing.
+	// Template is true for a template message. Only a template can count
+	// against the messaging limit: a free-form message outside the window
+	// is refused by Meta (error 131047) and counts for nothing.
 	Template bool
 }
 
@@ -66,12 +66,17 @@ type StatusUpdate struct {
 	PricingType string
 }
 
-// TierChange is a new messaging-limit tier for a phone number, from a
-// phone_number_quality_update webhook's current_limit, the phone numbers
-// API, or business_capability_update (see TierForLimit).
+// TierChange is a new messaging-limit tier for a business portfolio, named
+// by one of its phone numbers (phone_number_quality_update's current_limit,
+// the phone numbers API's whatsapp_business_manager_messaging_limit) or by
+// the portfolio or a WABA of it (business_capability_update, see
+// wabsp.BusinessCapabilityUpdate.MessagingLimit). Set one of the ids.
 type TierChange struct {
 	PhoneNumberID string
-	Tier          Tier
+	// PortfolioID is a business portfolio id or a WABA id, used when
+	// PhoneNumberID is empty.
+	PortfolioID string
+	Tier        Tier
 }
 
 // IDChange says that a customer's id From now reads To: from a "messages"

@@ -52,13 +52,16 @@ type WindowJSON struct {
 // out when unlimited is true.
 type LimitJSON struct {
 	PhoneNumberID string `json:"phone_number_id"`
-	Tier          string `json:"tier"`
-	TierKnown     bool   `json:"tier_known"`
-	Unlimited     bool   `json:"unlimited"`
-	Limit         *int   `json:"limit,omitempty"`
-	Used          int    `json:"used"`
-	Remaining     *int   `json:"remaining,omitempty"`
-	NextSlotAt    string `json:"next_slot_at,omitempty"`
+	// PortfolioID is the business portfolio counted, or the phone number's
+	// own id while its portfolio is unknown.
+	PortfolioID string `json:"portfolio_id"`
+	Tier        string `json:"tier"`
+	TierKnown   bool   `json:"tier_known"`
+	Unlimited   bool   `json:"unlimited"`
+	Limit       *int   `json:"limit,omitempty"`
+	Used        int    `json:"used"`
+	Remaining   *int   `json:"remaining,omitempty"`
+	NextSlotAt  string `json:"next_slot_at,omitempty"`
 }
 
 // DecisionJSON is the body of GET /policy/conversation.
@@ -148,7 +151,7 @@ type errorJSON struct {
 }
 
 func limitJSON(phone string, l Limit) LimitJSON {
-	out := LimitJSON{PhoneNumberID: phone, Tier: string(l.Tier), TierKnown: l.TierKnown, Unlimited: l.Unlimited,
+	out := LimitJSON{PhoneNumberID: phone, PortfolioID: l.Portfolio, Tier: string(l.Tier), TierKnown: l.TierKnown, Unlimited: l.Unlimited,
 		Used: l.Used, NextSlotAt: timeJSON(l.NextSlotAt)}
 	if !l.Unlimited {
 		out.Limit, out.Remaining = &l.Max, &l.Remaining

@@ -48,10 +48,10 @@ func TestHTTPHandlerAnswersTheQuestionsAsJSON(t *testing.T) {
 			`{"phone_number_id":"106540352242922","wa_id":"447700900002","open":false}`},
 		{"the limit question gives tier, use and the next free slot", "GET",
 			"/policy/limit?phone_number_id=" + phoneID, 200,
-			`{"phone_number_id":"106540352242922","tier":"TIER_1K","tier_known":true,"unlimited":false,"limit":1000,"used":1,"remaining":999,"next_slot_at":"2025-03-02T12:00:00Z"}`},
+			`{"phone_number_id":"106540352242922","portfolio_id":"106540352242922","tier":"TIER_1K","tier_known":true,"unlimited":false,"limit":1000,"used":1,"remaining":999,"next_slot_at":"2025-03-02T12:00:00Z"}`},
 		{"the conversation question says bob is inside an open conversation", "GET",
 			"/policy/conversation?phone_number_id=" + phoneID + "&wa_id=" + bob, 200,
-			`{"phone_number_id":"106540352242922","wa_id":"447700900002","kind":"open_conversation","free_form":false,"conversation_until":"2025-03-02T12:00:00Z","limit":{"phone_number_id":"106540352242922","tier":"TIER_1K","tier_known":true,"unlimited":false,"limit":1000,"used":1,"remaining":999,"next_slot_at":"2025-03-02T12:00:00Z"}}`},
+			`{"phone_number_id":"106540352242922","wa_id":"447700900002","kind":"open_conversation","free_form":false,"conversation_until":"2025-03-02T12:00:00Z","limit":{"phone_number_id":"106540352242922","portfolio_id":"106540352242922","tier":"TIER_1K","tier_known":true,"unlimited":false,"limit":1000,"used":1,"remaining":999,"next_slot_at":"2025-03-02T12:00:00Z"}}`},
 		{"a missing wa_id is a 400 naming it", "GET",
 			"/policy/window?phone_number_id=" + phoneID, 400,
 			`{"error":"policy: invalid input: query: wa_id or user_id is required"}`},
@@ -86,7 +86,7 @@ func TestHTTPHandlerReportsAnUnlimitedTierWithoutNumbers(t *testing.T) {
 	rec := httptest.NewRecorder()
 	policy.NewHTTPHandler(tr, nil).ServeHTTP(rec, httptest.NewRequest("GET", "/policy/limit?phone_number_id="+phoneID, nil))
 	assert.Equal(t, 200, rec.Code)
-	assert.JSONEq(t, `{"phone_number_id":"106540352242922","tier":"TIER_UNLIMITED","tier_known":true,"unlimited":true,"used":0}`, rec.Body.String())
+	assert.JSONEq(t, `{"phone_number_id":"106540352242922","portfolio_id":"106540352242922","tier":"TIER_UNLIMITED","tier_known":true,"unlimited":true,"used":0}`, rec.Body.String())
 }
 
 func TestHTTPHandlerHidesStoreErrors(t *testing.T) {

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/wabsp/wabsp"
 )
 
 // ErrInvalidInput is matched by errors.Is for every refusal of bad input:
@@ -14,9 +17,10 @@ var ErrInvalidInput = errors.New("policy: invalid input")
 
 // Tracker answers the two questions WhatsApp's messaging policy asks before
 // every business message: may this phone number send a free-form message to
-// this customer now (the 24-hour customer service window), and may it start
-// one more business-initiated conversation (the messaging-limit tier over a
-// rolling 24 hours). It is fed by webhook events (Observe*) and by the
+// this customer now (the 24-hour customer service window), and may its
+// business portfolio message one more customer outside their window (the
+// messaging limit: unique customers over a moving 24 hours, shared by the
+// portfolio's numbers). It is fed by webhook events (Observe*) and by the
 // integrator's own sends; its state lives in a Store, so trackers sharing a
 // store share one view. A Tracker is safe for concurrent use.
 type Tracker struct {
@@ -24,6 +28,16 @@ type Tracker struct {
 	now         func() time.Time
 	defaultTier Tier
 	defaultLim  int
+
+	// learned remembers the phone numbers whose portfolio ObserveWebhook
+	// looked up: true once known, else when to look again.
+	mu      sync.Mutex
+	learned map[string]learnedPortfolio
+}
+
+type learnedPortfolio struct {
+	known bool
+	retry time.Time
 }
 
 // Option configures a Tracker.
@@ -51,10 +65,10 @@ func WithClock(now func() time.Time) Option {
 	}
 }
 
-// WithDefaultTier sets the tier assumed for a phone number whose tier was
-// never observed. The default is Tier50, what Meta gives an unverified
-// business: assuming less than the truth only delays sends, assuming more
-// costs quality rating.
+// WithDefaultTier sets the tier assumed for a portfolio whose tier was
+// never observed. The default is Tier250, where Meta starts every new
+// business portfolio, verified or not: assuming less than the truth only
+// delays sends, assuming more costs quality rating.
 func WithDefaultTier(tier Tier) Option {
 	return func(t *Tracker) error {
 		if _, ok := tier.Limit(); !ok {
@@ -68,7 +82,7 @@ func WithDefaultTier(tier Tier) Option {
 // NewTracker returns a Tracker; with no options it keeps its state in memory
 // and reads time.Now.
 func NewTracker(opts ...Option) (*Tracker, error) {
-	t := &Tracker{now: time.Now, defaultTier: Tier50}
+	t := &Tracker{now: time.Now, defaultTier: Tier250, learned: make(map[string]learnedPortfolio)}
 	for _, o := range opts {
 		if err := o(t); err != nil {
 			return nil, err
@@ -129,9 +143,9 @@ func (t *Tracker) customer(ctx context.Context, op, phoneNumberID, waID, userID 
 }
 
 // ObserveSent records a message the integrator sent and says what it was. A
-// template outside the window and outside an open conversation starts a
-// business-initiated conversation, which is counted even beyond the limit:
-// the send happened. A free-form message records nothing.
+// template outside the customer's window counts the customer against the
+// portfolio's limit (once in a moving 24 hours), even beyond the limit: the
+// send happened. A free-form message records nothing.
 func (t *Tracker) ObserveSent(ctx context.Context, s Sent) (Decision, error) {
 	if err := checkIDs("ObserveSent", s.PhoneNumberID, s.CustomerWAID, true); err != nil {
 		return Decision{}, err
@@ -154,9 +168,9 @@ func (t *Tracker) ObserveSent(ctx context.Context, s Sent) (Decision, error) {
 }
 
 // Reserve is the atomic form of "classify, then send a template": if a
-// template to the customer now would start a new business-initiated
-// conversation and the limit allows one, the conversation is counted at once
-// so that no other sender sharing the store takes the same slot. It answers
+// template to the customer now would count one more customer against the
+// portfolio's limit and the limit allows one, the customer is counted at
+// once so that no other sender sharing the store takes the same slot. It answers
 // KindLimitReached, recording nothing, when the limit is used up. Call it
 // just before sending a template; ObserveSent for the same send afterwards
 // counts nothing twice. A reservation whose send then fails stays counted
@@ -175,10 +189,12 @@ func (t *Tracker) Reserve(ctx context.Context, phoneNumberID, customerID string)
 	return t.fromStart(at, res), nil
 }
 
-// ObserveStatus lets Meta's view of a sent message correct the count. A
-// status whose conversation origin (or, without one, pricing category) is
-// business-initiated makes sure that conversation is counted, from its
-// start when Meta gives its expiry; a failed status changes nothing.
+// ObserveStatus lets Meta's view of a sent message correct the count, for
+// sends the tracker never saw (another system, Meta's own tools). A status
+// whose conversation origin (or, without one, pricing category) is
+// business-initiated makes sure the customer is counted; one priced
+// free_customer_service or free_entry_point counts nothing, and neither
+// does a failed status.
 func (t *Tracker) ObserveStatus(ctx context.Context, u StatusUpdate) error {
 	id, err := t.customer(ctx, "ObserveStatus", u.PhoneNumberID, u.CustomerWAID, u.CustomerUserID)
 	if err != nil {
@@ -221,11 +237,15 @@ func businessInitiated(category string) bool {
 	return false
 }
 
-// ObserveTierChange records a phone number's new messaging-limit tier. A
-// tier whose name gives no limit is kept for display and limited like the
+// ObserveTierChange records a portfolio's new messaging-limit tier. A tier
+// whose name gives no limit is kept for display and limited like the
 // default tier.
 func (t *Tracker) ObserveTierChange(ctx context.Context, c TierChange) error {
-	if err := checkIDs("ObserveTierChange", c.PhoneNumberID, "", false); err != nil {
+	id := c.PhoneNumberID
+	if id == "" {
+		id = c.PortfolioID
+	}
+	if err := checkIDs("ObserveTierChange", id, "", false); err != nil {
 		return err
 	}
 	tier := ParseTier(string(c.Tier))
@@ -233,7 +253,71 @@ func (t *Tracker) ObserveTierChange(ctx context.Context, c TierChange) error {
 	if !ok {
 		limit = t.defaultLim
 	}
-	return t.store.SetTier(ctx, c.PhoneNumberID, tier, limit)
+	return t.store.SetTier(ctx, id, tier, limit)
+}
+
+// SetPortfolio records that id, a phone number id or a WABA id, belongs to
+// the business portfolio portfolioID (Meta's business id), so that every
+// number of the portfolio draws on one messaging limit. What the number
+// counted on its own until now joins the portfolio's count.
+func (t *Tracker) SetPortfolio(ctx context.Context, id, portfolioID string) error {
+	var missing []string
+	if strings.TrimSpace(id) == "" {
+		missing = append(missing, "a phone number or WABA id is required")
+	}
+	if strings.TrimSpace(portfolioID) == "" {
+		missing = append(missing, "the business portfolio id is required")
+	}
+	if missing != nil {
+		return fmt.Errorf("%w: SetPortfolio: %s", ErrInvalidInput, strings.Join(missing, "; "))
+	}
+	return t.store.SetPortfolio(ctx, id, portfolioID)
+}
+
+// ObserveOnboarding records the portfolio of a customer who finished
+// Embedded Signup: the phone number and the WABA belong to the business
+// (wabsp.Client.Onboard's result).
+func (t *Tracker) ObserveOnboarding(ctx context.Context, r wabsp.OnboardingResult) error {
+	var errs []error
+	for _, id := range []string{r.PhoneNumberID, r.WABAID} {
+		if id != "" {
+			errs = append(errs, t.SetPortfolio(ctx, id, r.BusinessID))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// portfolioRecheck is how long ObserveWebhook waits before asking the store
+// again for the portfolio of a number it found none for.
+const portfolioRecheck = time.Minute
+
+// learnPortfolio maps a phone number to its WABA's portfolio when the
+// store knows the WABA's and not the number's (a webhook entry names both).
+// Each number is looked up once, or once a minute while unknown.
+func (t *Tracker) learnPortfolio(ctx context.Context, phoneNumberID, wabaID string) error {
+	if phoneNumberID == "" || wabaID == "" {
+		return nil
+	}
+	now := t.now()
+	t.mu.Lock()
+	l, seen := t.learned[phoneNumberID]
+	t.mu.Unlock()
+	if seen && (l.known || now.Before(l.retry)) {
+		return nil
+	}
+	p, err := t.store.Portfolio(ctx, phoneNumberID)
+	if err == nil && p == "" {
+		if p, err = t.store.Portfolio(ctx, wabaID); err == nil && p != "" {
+			err = t.store.SetPortfolio(ctx, phoneNumberID, p)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	t.mu.Lock()
+	t.learned[phoneNumberID] = learnedPortfolio{known: p != "", retry: now.Add(portfolioRecheck)}
+	t.mu.Unlock()
+	return nil
 }
 
 // at is an event's time, or now for an event that carries none. A time

@@ -5,8 +5,15 @@
 //
 // Each operation is one Lua script, atomic on the server and one round trip
 // (the scripts are loaded by Open; after a server restart the first call of
-// each script takes a second trip to load it again). The keys of one phone
-// number share a cluster hash tag, so Redis Cluster works too.
+// each script takes a second trip to load it again). The keys of one
+// business portfolio share a cluster hash tag, so Redis Cluster works too.
+//
+// The portfolio of a phone number is kept under its own key and cached by
+// each Store: the first operation on a number an instance has not seen
+// costs one more round trip to read it, and a number found without a
+// portfolio is looked up again after NoPortfolioRecheck, so a portfolio
+// another instance records is seen within that time (what was counted
+// meanwhile under the number alone then joins the portfolio).
 //
 // It lives in a package of its own so that programs without Redis do not
 // link a Redis client.
@@ -14,9 +21,11 @@ package redisstore
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -28,16 +37,31 @@ import (
 // DefaultPrefix starts every key the store writes.
 const DefaultPrefix = "wabsp:policy:"
 
+// NoPortfolioRecheck is how long a Store trusts that a phone number has no
+// portfolio before reading it again.
+const NoPortfolioRecheck = 30 * time.Second
+
 // Store is a policy.Store in Redis. It is safe for concurrent use.
 type Store struct {
 	rdb      redis.UniversalClient
 	owned    bool
 	prefix   string
 	dedupTTL time.Duration
-	// keep is how long a window or conversation key outlives its last
-	// write: a day plus slack, so a key is never gone while it can still
-	// answer, even with the writer's clock a little ahead of Redis's.
+	// keep is how long a window or count key outlives its last write: a
+	// day plus slack, so a key is never gone while it can still answer,
+	// even with the writer's clock a little ahead of Redis's.
 	keep time.Duration
+
+	mu     sync.RWMutex
+	groups map[string]groupEntry // id -> the group its keys are under
+}
+
+// groupEntry caches the group of an id: its portfolio (known), or the id
+// itself until recheck.
+type groupEntry struct {
+	group   string
+	known   bool
+	recheck time.Time
 }
 
 var _ policy.Store = (*Store)(nil)
@@ -63,7 +87,8 @@ func WithDedupTTL(ttl time.Duration) Option {
 
 // New returns a Store using rdb, which the caller keeps and closes.
 func New(rdb redis.UniversalClient, opts ...Option) *Store {
-	s := &Store{rdb: rdb, prefix: DefaultPrefix, dedupTTL: policy.DefaultDedupTTL, keep: policy.Day + time.Hour}
+	s := &Store{rdb: rdb, prefix: DefaultPrefix, dedupTTL: policy.DefaultDedupTTL, keep: policy.Day + time.Hour,
+		groups: make(map[string]groupEntry)}
 	for _, o := range opts {
 		o(s)
 	}
@@ -91,7 +116,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 // Load loads the scripts into Redis, so that the first call of each is one
 // round trip too. Open calls it.
 func (s *Store) Load(ctx context.Context) error {
-	for _, sc := range []*redis.Script{recordInbound, linkCustomer, startConversation, snapshot, claim, release} {
+	for _, sc := range []*redis.Script{recordInbound, linkCustomer, startConversation, snapshot, exportGroup, importGroup, claim, release} {
 		if err := sc.Load(ctx, s.rdb).Err(); err != nil {
 			return fmt.Errorf("redisstore: loading scripts: %w", err)
 		}
@@ -108,18 +133,152 @@ func (s *Store) Close() error {
 }
 
 // keys returns the keys of scripts.go for a phone number and a customer id
-// as the caller gave it.
-func (s *Store) keys(phoneNumberID, customerID string) []string {
-	base := s.prefix + "{" + phoneNumberID + "}:"
-	return []string{base + "w:" + customerID, base + "c", base + "t", base + "win", base + "id"}
+// as the caller gave it, under the number's group.
+func (s *Store) keys(ctx context.Context, phoneNumberID, customerID string) ([]string, string, error) {
+	g, err := s.group(ctx, phoneNumberID)
+	if err != nil {
+		return nil, "", err
+	}
+	return s.groupKeys(g, phoneNumberID, customerID), g, nil
+}
+
+func (s *Store) groupKeys(group, phoneNumberID, customerID string) []string {
+	base := s.prefix + "{" + group + "}:"
+	return []string{base + "w:" + customerID, base + "c", base + "t", base + "win:" + phoneNumberID, base + "id"}
+}
+
+func (s *Store) portfolioKey(id string) string { return s.prefix + "pf:" + id }
+
+// group returns the group id's keys are under: its portfolio, or itself.
+func (s *Store) group(ctx context.Context, id string) (string, error) {
+	s.mu.RLock()
+	e, cached := s.groups[id]
+	s.mu.RUnlock()
+	now := time.Now()
+	if cached && (e.known || now.Before(e.recheck)) {
+		return e.group, nil
+	}
+	p, err := s.readPortfolio(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if p == "" || p == id {
+		s.cache(id, groupEntry{group: id, recheck: now.Add(NoPortfolioRecheck)})
+		return id, nil
+	}
+	s.cache(id, groupEntry{group: p, known: true})
+	if cached {
+		// This instance may have counted under the number alone since
+		// another one recorded the portfolio: move it there too.
+		if err := s.migrate(ctx, id, p); err != nil {
+			return "", err
+		}
+	}
+	return p, nil
+}
+
+func (s *Store) cache(id string, e groupEntry) {
+	s.mu.Lock()
+	s.groups[id] = e
+	s.mu.Unlock()
+}
+
+func (s *Store) readPortfolio(ctx context.Context, id string) (string, error) {
+	p, err := s.rdb.Get(ctx, s.portfolioKey(id)).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("redisstore: reading a portfolio: %w", err)
+	}
+	return p, nil
+}
+
+// Portfolio implements policy.Store; it always reads Redis.
+func (s *Store) Portfolio(ctx context.Context, id string) (string, error) {
+	return s.readPortfolio(ctx, id)
+}
+
+// SetPortfolio implements policy.Store. It takes a few round trips: record
+// the portfolio, then move what the id counted alone into it (not atomic
+// with concurrent sends under the id alone; a send counted meanwhile by an
+// instance that has not seen the portfolio yet joins it within
+// NoPortfolioRecheck).
+func (s *Store) SetPortfolio(ctx context.Context, id, portfolioID string) error {
+	old, err := s.group(ctx, id)
+	if err != nil {
+		return err
+	}
+	if old == portfolioID {
+		return nil
+	}
+	if err := s.rdb.Set(ctx, s.portfolioKey(id), portfolioID, 0).Err(); err != nil {
+		return fmt.Errorf("redisstore: recording a portfolio: %w", err)
+	}
+	s.cache(id, groupEntry{group: portfolioID, known: true})
+	if old != id {
+		return nil // it belonged to another portfolio, which keeps its count
+	}
+	return s.migrate(ctx, id, portfolioID)
+}
+
+// export is what exportGroup returns, in the JSON importGroup reads.
+type export struct {
+	Counted   []string `json:"c"`
+	TierName  string   `json:"tn"`
+	TierLimit string   `json:"tl"`
+	Links     []string `json:"l"`
+	Windows   []string `json:"w"`
+}
+
+// migrate moves the state id kept alone into portfolioID's keys.
+func (s *Store) migrate(ctx context.Context, id, portfolioID string) error {
+	from := s.groupKeys(id, id, "")
+	vals, err := exportGroup.Run(ctx, s.rdb, []string{from[1], from[2], from[4], from[3]}).Slice()
+	if err != nil {
+		return fmt.Errorf("redisstore: moving a number's count to its portfolio: %w", err)
+	}
+	if len(vals) != 5 {
+		return fmt.Errorf("redisstore: moving a number's count to its portfolio: unexpected reply of %d values", len(vals))
+	}
+	e := export{Counted: strs(vals[0]), Links: strs(vals[3]), Windows: strs(vals[4])}
+	e.TierName, _ = vals[1].(string)
+	e.TierLimit, _ = vals[2].(string)
+	if len(e.Counted) == 0 && e.TierLimit == "" && len(e.Links) == 0 && len(e.Windows) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("redisstore: moving a number's count to its portfolio: %w", err)
+	}
+	to := s.groupKeys(portfolioID, id, "")
+	err = importGroup.Run(ctx, s.rdb, []string{to[1], to[2], to[4], to[3]}, string(b), itoa(s.keep.Milliseconds())).Err()
+	if err != nil {
+		return fmt.Errorf("redisstore: moving a number's count to its portfolio: %w", err)
+	}
+	return nil
+}
+
+// strs reads a Redis array of strings; never nil, so JSON writes [].
+func strs(v any) []string {
+	arr, _ := v.([]any)
+	out := make([]string, 0, len(arr))
+	for _, x := range arr {
+		str, _ := x.(string)
+		out = append(out, str)
+	}
+	return out
 }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
 
 // RecordInbound implements policy.Store.
 func (s *Store) RecordInbound(ctx context.Context, phoneNumberID, customerID string, at time.Time) error {
-	err := recordInbound.Run(ctx, s.rdb, s.keys(phoneNumberID, customerID),
-		customerID, itoa(at.UnixMilli()), itoa(s.keep.Milliseconds()), itoa(at.UnixMilli()-s.keep.Milliseconds())).Err()
+	keys, _, err := s.keys(ctx, phoneNumberID, customerID)
+	if err == nil {
+		err = recordInbound.Run(ctx, s.rdb, keys,
+			customerID, itoa(at.UnixMilli()), itoa(s.keep.Milliseconds()), itoa(at.UnixMilli()-s.keep.Milliseconds())).Err()
+	}
 	if err != nil {
 		return fmt.Errorf("redisstore: recording an inbound message: %w", err)
 	}
@@ -130,7 +289,10 @@ func (s *Store) RecordInbound(ctx context.Context, phoneNumberID, customerID str
 // phone number learned with a BSUID today finds a window the BSUID opens
 // next month.
 func (s *Store) LinkCustomer(ctx context.Context, phoneNumberID, from, to string) error {
-	err := linkCustomer.Run(ctx, s.rdb, s.keys(phoneNumberID, from), from, to, itoa(s.keep.Milliseconds())).Err()
+	keys, _, err := s.keys(ctx, phoneNumberID, from)
+	if err == nil {
+		err = linkCustomer.Run(ctx, s.rdb, keys, from, to, itoa(s.keep.Milliseconds())).Err()
+	}
 	if err != nil {
 		return fmt.Errorf("redisstore: linking customer ids: %w", err)
 	}
@@ -138,8 +300,11 @@ func (s *Store) LinkCustomer(ctx context.Context, phoneNumberID, from, to string
 }
 
 // SetTier implements policy.Store.
-func (s *Store) SetTier(ctx context.Context, phoneNumberID string, tier policy.Tier, limit int) error {
-	err := s.rdb.HSet(ctx, s.keys(phoneNumberID, "")[2], "name", string(tier), "limit", limit).Err()
+func (s *Store) SetTier(ctx context.Context, id string, tier policy.Tier, limit int) error {
+	g, err := s.group(ctx, id)
+	if err == nil {
+		err = s.rdb.HSet(ctx, s.groupKeys(g, id, "")[2], "name", string(tier), "limit", limit).Err()
+	}
 	if err != nil {
 		return fmt.Errorf("redisstore: recording a tier: %w", err)
 	}
@@ -150,7 +315,11 @@ func (s *Store) SetTier(ctx context.Context, phoneNumberID string, tier policy.T
 func (s *Store) StartConversation(ctx context.Context, req policy.StartRequest) (policy.StartResult, error) {
 	at := req.At.UnixMilli()
 	day := policy.Day.Milliseconds()
-	vals, err := startConversation.Run(ctx, s.rdb, s.keys(req.PhoneNumberID, req.CustomerID),
+	keys, group, err := s.keys(ctx, req.PhoneNumberID, req.CustomerID)
+	if err != nil {
+		return policy.StartResult{}, fmt.Errorf("redisstore: starting a conversation: %w", err)
+	}
+	vals, err := startConversation.Run(ctx, s.rdb, keys,
 		req.CustomerID, itoa(at), itoa(at-day), flag(req.Enforce), flag(req.IgnoreWindow),
 		strconv.Itoa(req.DefaultLimit), itoa(day), itoa(s.keep.Milliseconds())).Slice()
 	if err != nil {
@@ -164,13 +333,18 @@ func (s *Store) StartConversation(ctx context.Context, req policy.StartRequest) 
 	if err != nil {
 		return policy.StartResult{}, fmt.Errorf("redisstore: starting a conversation: %w", err)
 	}
+	snap.Portfolio = group
 	return policy.StartResult{Kind: policy.Kind(kind), Snapshot: snap}, nil
 }
 
 // Snapshot implements policy.Store.
 func (s *Store) Snapshot(ctx context.Context, phoneNumberID, customerID string, now time.Time) (policy.Snapshot, error) {
 	cut := now.UnixMilli() - policy.Day.Milliseconds()
-	vals, err := snapshot.Run(ctx, s.rdb, s.keys(phoneNumberID, customerID), customerID, itoa(cut)).Slice()
+	keys, group, err := s.keys(ctx, phoneNumberID, customerID)
+	if err != nil {
+		return policy.Snapshot{}, fmt.Errorf("redisstore: reading: %w", err)
+	}
+	vals, err := snapshot.Run(ctx, s.rdb, keys, customerID, itoa(cut)).Slice()
 	if err != nil {
 		return policy.Snapshot{}, fmt.Errorf("redisstore: reading: %w", err)
 	}
@@ -178,6 +352,7 @@ func (s *Store) Snapshot(ctx context.Context, phoneNumberID, customerID string, 
 	if err != nil {
 		return policy.Snapshot{}, fmt.Errorf("redisstore: reading: %w", err)
 	}
+	snap.Portfolio = group
 	return snap, nil
 }
 

@@ -95,6 +95,12 @@ func TestEveryRedisOperationIsOneRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	ctx := context.Background()
 	const phone, customer = "106540352242922", "447700900001"
+	// The first operation on a number reads its portfolio once more; the
+	// Store remembers it (or its absence, for NoPortfolioRecheck).
+	before := rt.n.Load()
+	_, err = tr.Limit(ctx, phone)
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), rt.n.Load()-before, "the first question about a number")
 	ops := []struct {
 		name string
 		call func() error
@@ -132,6 +138,17 @@ func TestEveryRedisOperationIsOneRoundTrip(t *testing.T) {
 		require.NoError(t, op.call(), op.name)
 		assert.Equal(t, int64(1), rt.n.Load()-before, "%s round trips", op.name)
 	}
+
+	// Mapping a number to its portfolio, rare, writes the mapping, takes
+	// what the number counted alone and adds it to the portfolio: three
+	// trips.
+	before = rt.n.Load()
+	require.NoError(t, tr.SetPortfolio(ctx, phone, "198765432109876"))
+	assert.Equal(t, int64(3), rt.n.Load()-before, "SetPortfolio round trips")
+	before = rt.n.Load()
+	_, err = tr.Reserve(ctx, phone, "447700900009")
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), rt.n.Load()-before, "Reserve in the portfolio round trips")
 }
 
 // A window written by v0.1, in a string key per customer, is still read
@@ -156,6 +173,43 @@ func TestAWindowWrittenByTheFirstVersionIsStillRead(t *testing.T) {
 	snap, err = s.Snapshot(ctx, phone, user, policytest.T0.Add(time.Hour))
 	require.NoError(t, err)
 	assert.True(t, policytest.T0.Equal(snap.LastInbound), "the old window joined the BSUID: %v", snap.LastInbound)
+}
+
+// A number's count and tier written by v0.1 under the number alone are read
+// as they are, and join the portfolio when the number is mapped to it.
+func TestAFirstVersionCountJoinsThePortfolio(t *testing.T) {
+	t.Parallel()
+	s, rdb, _ := newStore(t)
+	ctx := context.Background()
+	const phone, portfolio = "106540352242922", "198765432109876"
+	prefix := prefixOf(t, s)
+	base := prefix + "{" + phone + "}:"
+	started := policytest.T0.Add(-time.Hour).UnixMilli()
+	require.NoError(t, rdb.ZAdd(ctx, base+"c", redis.Z{Score: float64(started), Member: "447700900001"}).Err())
+	require.NoError(t, rdb.HSet(ctx, base+"t", "name", "TIER_1K", "limit", 1000).Err())
+
+	snap, err := s.Snapshot(ctx, phone, "447700900001", policytest.T0)
+	require.NoError(t, err)
+	assert.Equal(t, policy.Snapshot{Portfolio: phone, Tier: policy.Tier1K, Limit: 1000, TierKnown: true,
+		ConversationStart: time.UnixMilli(started).UTC(), Used: 1, Oldest: time.UnixMilli(started).UTC()}, snap)
+
+	require.NoError(t, s.SetPortfolio(ctx, phone, portfolio))
+	snap, err = s.Snapshot(ctx, phone, "447700900001", policytest.T0)
+	require.NoError(t, err)
+	assert.Equal(t, policy.Snapshot{Portfolio: portfolio, Tier: policy.Tier1K, Limit: 1000, TierKnown: true,
+		ConversationStart: time.UnixMilli(started).UTC(), Used: 1, Oldest: time.UnixMilli(started).UTC()}, snap)
+	n, err := rdb.Exists(ctx, base+"c", base+"t").Result()
+	require.NoError(t, err)
+	assert.Zero(t, n, "the number's own keys are gone")
+
+	// Another instance that had seen the number alone finds the portfolio
+	// once it looks again.
+	rdb2, _ := newClient(t)
+	s2 := redisstore.New(rdb2, redisstore.WithPrefix(prefix))
+	snap, err = s2.Snapshot(ctx, phone, "", policytest.T0)
+	require.NoError(t, err)
+	assert.Equal(t, portfolio, snap.Portfolio)
+	assert.Equal(t, 1, snap.Used)
 }
 
 // Not parallel: the flush would cost the round-trip test a second trip.
