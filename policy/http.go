@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/wabsp/wabsp"
 )
 
 // NewHTTPHandler returns a read-only http.Handler answering the tracker's
@@ -42,10 +44,13 @@ type httpHandler struct {
 // left out when unknown.
 type WindowJSON struct {
 	PhoneNumberID string `json:"phone_number_id"`
-	WAID          string `json:"wa_id"`
-	Open          bool   `json:"open"`
-	Until         string `json:"until,omitempty"`
-	LastInbound   string `json:"last_inbound,omitempty"`
+	WAID          string `json:"wa_id,omitempty"`
+	// UserID is set in place of WAID when the customer was asked about by
+	// BSUID.
+	UserID      string `json:"user_id,omitempty"`
+	Open        bool   `json:"open"`
+	Until       string `json:"until,omitempty"`
+	LastInbound string `json:"last_inbound,omitempty"`
 }
 
 // LimitJSON is the body of GET /policy/limit. Limit and remaining are left
@@ -67,7 +72,8 @@ type LimitJSON struct {
 // DecisionJSON is the body of GET /policy/conversation.
 type DecisionJSON struct {
 	PhoneNumberID     string    `json:"phone_number_id"`
-	WAID              string    `json:"wa_id"`
+	WAID              string    `json:"wa_id,omitempty"`
+	UserID            string    `json:"user_id,omitempty"`
 	Kind              Kind      `json:"kind"`
 	FreeForm          bool      `json:"free_form"`
 	WindowUntil       string    `json:"window_until,omitempty"`
@@ -84,7 +90,8 @@ func (h *httpHandler) window(w http.ResponseWriter, r *http.Request) {
 	if h.failed(w, r, err) {
 		return
 	}
-	writeJSON(w, http.StatusOK, WindowJSON{PhoneNumberID: phone, WAID: customer, Open: win.Open,
+	waID, userID := customerIDs(customer)
+	writeJSON(w, http.StatusOK, WindowJSON{PhoneNumberID: phone, WAID: waID, UserID: userID, Open: win.Open,
 		Until: timeJSON(win.Until), LastInbound: timeJSON(win.LastInbound)})
 }
 
@@ -109,7 +116,8 @@ func (h *httpHandler) conversation(w http.ResponseWriter, r *http.Request) {
 	if h.failed(w, r, err) {
 		return
 	}
-	writeJSON(w, http.StatusOK, DecisionJSON{PhoneNumberID: phone, WAID: customer, Kind: d.Kind, FreeForm: d.FreeForm,
+	waID, userID := customerIDs(customer)
+	writeJSON(w, http.StatusOK, DecisionJSON{PhoneNumberID: phone, WAID: waID, UserID: userID, Kind: d.Kind, FreeForm: d.FreeForm,
 		WindowUntil: timeJSON(d.WindowUntil), ConversationUntil: timeJSON(d.ConversationUntil), Limit: limitJSON(phone, d.Limit)})
 }
 
@@ -171,4 +179,13 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// customerIDs echoes the id asked about under the name it has: a BSUID as
+// user_id, a phone number as wa_id.
+func customerIDs(id string) (waID, userID string) {
+	if wabsp.IsBSUID(id) {
+		return "", id
+	}
+	return id, ""
 }

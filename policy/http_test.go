@@ -24,6 +24,7 @@ func TestHTTPHandlerAnswersTheQuestionsAsJSON(t *testing.T) {
 	ctx := context.Background()
 	require.NoError(t, tr.ObserveTierChange(ctx, policy.TierChange{PhoneNumberID: phoneID, Tier: policy.Tier1K}))
 	require.NoError(t, tr.ObserveInbound(ctx, policy.InboundMessage{PhoneNumberID: phoneID, CustomerWAID: alice, At: t0}))
+	require.NoError(t, tr.ObserveInbound(ctx, policy.InboundMessage{PhoneNumberID: phoneID, CustomerUserID: kerryUser, At: t0}))
 	_, err := tr.ObserveSent(ctx, policy.Sent{PhoneNumberID: phoneID, CustomerWAID: bob, At: t0, Template: true})
 	require.NoError(t, err)
 	c.Set(t0.Add(policy.Day - time.Second))
@@ -43,6 +44,9 @@ func TestHTTPHandlerAnswersTheQuestionsAsJSON(t *testing.T) {
 		{"the window question says open until 24 hours after the last message", "GET",
 			"/policy/window?phone_number_id=" + phoneID + "&wa_id=" + alice, 200,
 			`{"phone_number_id":"106540352242922","wa_id":"447700900001","open":true,"until":"2025-03-02T12:00:00Z","last_inbound":"2025-03-01T12:00:00Z"}`},
+		{"a username-only customer is asked about by BSUID", "GET",
+			"/policy/window?phone_number_id=" + phoneID + "&user_id=" + kerryUser, 200,
+			`{"phone_number_id":"106540352242922","user_id":"US.13491208655302741918","open":true,"until":"2025-03-02T12:00:00Z","last_inbound":"2025-03-01T12:00:00Z"}`},
 		{"the window question for a customer who never wrote says closed", "GET",
 			"/policy/window?phone_number_id=" + phoneID + "&wa_id=" + bob, 200,
 			`{"phone_number_id":"106540352242922","wa_id":"447700900002","open":false}`},
