@@ -53,20 +53,26 @@ func IsBSUID(id string) bool { return strings.IndexByte(id, '.') > 0 }
 
 // customer is who sent the message, from the message and its contact.
 func (m *Message) customer(c *WebhookContact) Customer {
-	out := Customer{WaID: m.From, UserID: m.FromUserID, ParentUserID: m.FromParentUserID}
-	if c != nil {
-		if out.WaID == "" {
-			out.WaID = c.WaID
-		}
-		if out.UserID == "" {
-			out.UserID = c.UserID
-		}
-		if out.ParentUserID == "" {
-			out.ParentUserID = c.ParentUserID
-		}
-		out.Username = c.Profile.Username
+	return Customer{WaID: m.From, UserID: m.FromUserID, ParentUserID: m.FromParentUserID}.completedBy(c)
+}
+
+// completedBy fills the ids c lacks from a contacts entry, and takes its
+// username.
+func (c Customer) completedBy(contact *WebhookContact) Customer {
+	if contact == nil {
+		return c
 	}
-	return out
+	if c.WaID == "" {
+		c.WaID = contact.WaID
+	}
+	if c.UserID == "" {
+		c.UserID = contact.UserID
+	}
+	if c.ParentUserID == "" {
+		c.ParentUserID = contact.ParentUserID
+	}
+	c.Username = contact.Profile.Username
+	return c
 }
 
 // contact is the customer a contacts entry names.
@@ -74,7 +80,8 @@ func (c *WebhookContact) contact() Customer {
 	return Customer{WaID: c.WaID, UserID: c.UserID, ParentUserID: c.ParentUserID, Username: c.Profile.Username}
 }
 
-// Customer is the recipient of the message the status is about.
+// Customer is the recipient of the message the status is about, as the
+// status alone names them (StatusUpdate.Customer adds the contacts entry).
 func (s *Status) Customer() Customer {
 	return Customer{WaID: s.RecipientID, UserID: s.RecipientUserID, ParentUserID: s.RecipientParentUserID}
 }

@@ -1,6 +1,8 @@
 package wabsp_test
 
 import (
+	"context"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -141,4 +143,48 @@ func TestIsBSUID(t *testing.T) {
 	} {
 		assert.Equal(t, want, wabsp.IsBSUID(id), id)
 	}
+}
+
+// Since the BSUID rollout Meta adds a contacts entry, with the username, to
+// sent, delivered and read statuses.
+func TestAStatusTakesTheUsernameFromItsContact(t *testing.T) {
+	t.Parallel()
+	var got []wabsp.StatusUpdate
+	for s := range decodeFixture(t, "status_with_contact.json").Statuses() {
+		got = append(got, s)
+	}
+	require.Len(t, got, 1)
+	assert.Equal(t, wabsp.Customer{UserID: fxBSUID, ParentUserID: fxParentBSUID, Username: "@kerry.f"}, got[0].Customer)
+	require.NotNil(t, got[0].Contact)
+	assert.Equal(t, "Kerry Fisher", got[0].Contact.Profile.Name)
+	assert.Empty(t, got[0].Status.RecipientID)
+}
+
+// The handler's callbacks get the same customers as the iterators.
+func TestWebhookHandlerCallbacksGetTheCustomer(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var senders, recipients []wabsp.Customer
+	h := newTestWebhookHandler(t, wabsp.WebhookConfig{
+		OnMessage: func(_ context.Context, m wabsp.InboundMessage) error {
+			mu.Lock()
+			defer mu.Unlock()
+			senders = append(senders, m.Customer)
+			return nil
+		},
+		OnStatus: func(_ context.Context, s wabsp.StatusUpdate) error {
+			mu.Lock()
+			defer mu.Unlock()
+			recipients = append(recipients, s.Customer)
+			return nil
+		},
+	})
+	for _, f := range []string{"message_username_only.json", "status_with_contact.json"} {
+		require.Equal(t, 200, serve(h, signedPost(readWebhookFixture(t, f), testAppSecret)).Code, f)
+	}
+	assert.ElementsMatch(t, []wabsp.Customer{
+		{UserID: fxBSUID, ParentUserID: fxParentBSUID, Username: "@kerry.f"},
+		{UserID: "US.20937461029384756102", Username: "@sam.o"},
+	}, senders)
+	assert.Equal(t, []wabsp.Customer{{UserID: fxBSUID, ParentUserID: fxParentBSUID, Username: "@kerry.f"}}, recipients)
 }

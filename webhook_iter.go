@@ -23,10 +23,14 @@ type InboundMessage struct {
 type StatusUpdate struct {
 	WABAID        string `json:"waba_id"`
 	PhoneNumberID string `json:"phone_number_id"`
-	// Customer is the recipient as the status names them: phone number,
-	// BSUID and parent BSUID.
+	// Customer is the recipient as the delivery names them: phone number,
+	// BSUID and parent BSUID from the status, completed by its contacts
+	// entry (Meta adds one, with the username, to sent, delivered and read
+	// statuses since the BSUID rollout; never to failed ones).
 	Customer Customer `json:"customer"`
-	Status   *Status  `json:"status"`
+	// Contact is the recipient's contacts entry where Meta sent one, or nil.
+	Contact *WebhookContact `json:"contact,omitempty"`
+	Status  *Status         `json:"status"`
 }
 
 // Messages iterates over every inbound message of the delivery, in order.
@@ -40,10 +44,7 @@ func (w *Webhook) Messages() iter.Seq[InboundMessage] {
 					continue
 				}
 				for k := range v.Messages {
-					m := &v.Messages[k]
-					c := v.contactFor(m)
-					if !yield(InboundMessage{WABAID: e.ID, PhoneNumberID: v.Metadata.PhoneNumberID,
-						DisplayPhoneNumber: v.Metadata.DisplayPhoneNumber, Customer: m.customer(c), Contact: c, Message: m}) {
+					if !yield(v.inbound(e.ID, &v.Messages[k])) {
 						return
 					}
 				}
@@ -52,13 +53,33 @@ func (w *Webhook) Messages() iter.Seq[InboundMessage] {
 	}
 }
 
+// inbound is the InboundMessage of one of the change's messages: the
+// iterator and the webhook handler build it the same way.
+func (v *MessagesValue) inbound(wabaID string, m *Message) InboundMessage {
+	c := v.contactFor(m)
+	return InboundMessage{WABAID: wabaID, PhoneNumberID: v.Metadata.PhoneNumberID,
+		DisplayPhoneNumber: v.Metadata.DisplayPhoneNumber, Customer: m.customer(c), Contact: c, Message: m}
+}
+
+// statusUpdate is the StatusUpdate of one of the change's statuses.
+func (v *MessagesValue) statusUpdate(wabaID string, s *Status) StatusUpdate {
+	c := v.contactOf(s.Customer())
+	return StatusUpdate{WABAID: wabaID, PhoneNumberID: v.Metadata.PhoneNumberID,
+		Customer: s.Customer().completedBy(c), Contact: c, Status: s}
+}
+
 // contactFor finds the sender's profile: Meta lists contacts apart from
 // messages, to be matched by phone number (from and wa_id) or by BSUID
 // (from_user_id and user_id). Two empty ids never match: with usernames,
 // several contacts of one change may have no wa_id. A lone contact is the
 // sender when nothing contradicts it (older payloads name it loosely).
 func (v *MessagesValue) contactFor(m *Message) *WebhookContact {
-	sender := Customer{WaID: m.From, UserID: m.FromUserID}
+	return v.contactOf(Customer{WaID: m.From, UserID: m.FromUserID})
+}
+
+// contactOf finds the contacts entry of a customer by the rules of
+// contactFor.
+func (v *MessagesValue) contactOf(sender Customer) *WebhookContact {
 	for i := range v.Contacts {
 		c := &v.Contacts[i]
 		if sender.Is(c.contact()) && !sender.conflicts(c.contact()) {
@@ -82,8 +103,7 @@ func (w *Webhook) Statuses() iter.Seq[StatusUpdate] {
 					continue
 				}
 				for k := range v.Statuses {
-					st := &v.Statuses[k]
-					if !yield(StatusUpdate{WABAID: e.ID, PhoneNumberID: v.Metadata.PhoneNumberID, Customer: st.Customer(), Status: st}) {
+					if !yield(v.statusUpdate(e.ID, &v.Statuses[k])) {
 						return
 					}
 				}
