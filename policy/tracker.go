@@ -33,7 +33,15 @@ type Tracker struct {
 	// looked up: true once known, else when to look again.
 	mu      sync.Mutex
 	learned map[string]learnedPortfolio
+	// linked remembers the phone-number-to-BSUID links this tracker
+	// recorded, so that the deliveries of a customer, which all carry both
+	// ids, cost the store one link: phone number id + "\x00" + wa_id ->
+	// BSUID. Cleared when it reaches maxLinked.
+	linked map[string]string
 }
+
+// maxLinked bounds Tracker.linked: a few MB at most.
+const maxLinked = 1 << 16
 
 type learnedPortfolio struct {
 	known bool
@@ -82,7 +90,7 @@ func WithDefaultTier(tier Tier) Option {
 // NewTracker returns a Tracker; with no options it keeps its state in memory
 // and reads time.Now.
 func NewTracker(opts ...Option) (*Tracker, error) {
-	t := &Tracker{now: time.Now, defaultTier: Tier250, learned: make(map[string]learnedPortfolio)}
+	t := &Tracker{now: time.Now, defaultTier: Tier250, learned: make(map[string]learnedPortfolio), linked: make(map[string]string)}
 	for _, o := range opts {
 		if err := o(t); err != nil {
 			return nil, err
@@ -134,11 +142,25 @@ func (t *Tracker) customer(ctx context.Context, op, phoneNumberID, waID, userID 
 	if userID == "" {
 		return waID, nil
 	}
-	if waID != "" {
-		if err := t.store.LinkCustomer(ctx, phoneNumberID, waID, userID); err != nil {
-			return "", err
-		}
+	if waID == "" {
+		return userID, nil
 	}
+	key := phoneNumberID + "\x00" + waID
+	t.mu.Lock()
+	done := t.linked[key] == userID
+	t.mu.Unlock()
+	if done {
+		return userID, nil
+	}
+	if err := t.store.LinkCustomer(ctx, phoneNumberID, waID, userID); err != nil {
+		return "", err
+	}
+	t.mu.Lock()
+	if len(t.linked) >= maxLinked {
+		clear(t.linked)
+	}
+	t.linked[key] = userID
+	t.mu.Unlock()
 	return userID, nil
 }
 

@@ -101,6 +101,10 @@ func TestEveryRedisOperationIsOneRoundTrip(t *testing.T) {
 	_, err = tr.Limit(ctx, phone)
 	require.NoError(t, err)
 	assert.Equal(t, int64(2), rt.n.Load()-before, "the first question about a number")
+	// The first delivery of a customer with both ids records the link too.
+	before = rt.n.Load()
+	require.NoError(t, tr.ObserveInbound(ctx, policy.InboundMessage{PhoneNumberID: phone, CustomerWAID: "447700900005", CustomerUserID: "GB.20937461029384756102"}))
+	assert.Equal(t, int64(2), rt.n.Load()-before, "link and record")
 	ops := []struct {
 		name string
 		call func() error
@@ -110,6 +114,9 @@ func TestEveryRedisOperationIsOneRoundTrip(t *testing.T) {
 		}},
 		{"ObserveInbound", func() error {
 			return tr.ObserveInbound(ctx, policy.InboundMessage{PhoneNumberID: phone, CustomerWAID: customer})
+		}},
+		{"ObserveInbound by phone number and BSUID, linked before", func() error {
+			return tr.ObserveInbound(ctx, policy.InboundMessage{PhoneNumberID: phone, CustomerWAID: "447700900005", CustomerUserID: "GB.20937461029384756102"})
 		}},
 		{"ObserveInbound by BSUID", func() error {
 			return tr.ObserveInbound(ctx, policy.InboundMessage{PhoneNumberID: phone, CustomerUserID: "GB.13491208655302741918"})
