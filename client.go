@@ -22,7 +22,7 @@ const Version = "0.2.0"
 const (
 	DefaultPlivoBaseURL = "https://api.plivo.com"
 	DefaultGraphBaseURL = "https://graph.facebook.com"
-	DefaultGraphVersion = "v24.0"
+	DefaultGraphVersion = "v25.0"
 )
 
 // Client calls Plivo's WhatsApp API and Meta's Graph API on behalf of a Tech
@@ -111,6 +111,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	if c.authID != "" {
 		c.plivoAuth = Secret("Basic " + base64.StdEncoding.EncodeToString([]byte(c.authID+":"+c.authToken.Reveal())))
 	}
+	warnGraphVersion(c.logger, c.graphVersion, time.Now())
 	c.userAgent = "wabsp-go/" + Version
 	if cfg.userAgentSuffix != "" {
 		c.userAgent += " " + cfg.userAgentSuffix

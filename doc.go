@@ -106,4 +106,13 @@
 // raw JSON (in Extra or WebhookChange.Raw), unknown enum values as their
 // string, ids are read from strings or numbers digit for digit, and
 // timestamps become time.Time.
+//
+// Customers are named as Meta names them since April 2026: by phone number,
+// business-scoped user id (BSUID) or both, with a username where set
+// (InboundMessage.Customer, StatusUpdate.Customer). Status.Charge reads
+// per-message pricing. Graph versions and their end dates are in
+// GraphVersions; NewClient warns about one that has expired or soon will.
+//
+// Package policy (github.com/wabsp/wabsp/policy) tracks the customer service
+// window and the business portfolio's messaging limit from these webhooks.
 package wabsp

@@ -24,7 +24,7 @@ func TestErrorStringsExplainThemselves(t *testing.T) {
 		fx.Register(t, mt)
 		_, err := c.SubmitTemplate(context.Background(), templatesWABAID, templateRequestOf(t, fx))
 		require.Error(t, err)
-		assert.Equal(t, "wabsp: graph: POST /v24.0/109876543210987/message_templates: HTTP 400: Invalid parameter "+
+		assert.Equal(t, "wabsp: graph: POST /v25.0/109876543210987/message_templates: HTTP 400: Invalid parameter "+
 			"(code 100, subcode 2388024, OAuthException): There is already en_US content for the template dup_tpl. "+
 			"(fbtrace_id AdupTpl0001)", err.Error())
 	})

@@ -45,7 +45,7 @@ func ExampleNewClient() {
 		return
 	}
 	fmt.Println(client)
-	// Output: wabsp.Client{plivo: https://api.plivo.com, auth_id: "MAXXXXXXXXXXXXXXXXXX", auth_token: [REDACTED], graph: https://graph.facebook.com/v24.0, app_id: "1234567890123456", app_secret: [REDACTED]}
+	// Output: wabsp.Client{plivo: https://api.plivo.com, auth_id: "MAXXXXXXXXXXXXXXXXXX", auth_token: [REDACTED], graph: https://graph.facebook.com/v25.0, app_id: "1234567890123456", app_secret: [REDACTED]}
 }
 
 // A pair of variables set by half is an error rather than a client that

@@ -266,15 +266,15 @@ func ExampleTier_Limit() {
 	// TIER_5K limit unknown
 }
 
-func ExampleUnverifiedWABALimits() {
-	rules := wabsp.UnverifiedWABALimits()
-	fmt.Println("register a third number:", rules.CanRegisterNumber(2))
-	fmt.Println("start conversation 50:", rules.CanStartConversation(49))
-	fmt.Println("start conversation 51:", rules.CanStartConversation(50))
+func ExampleStartingPortfolioLimits() {
+	rules := wabsp.StartingPortfolioLimits()
+	fmt.Println("register a third number before verification:", rules.CanRegisterNumber(2))
+	fmt.Println("message customer 250 outside the window:", rules.CanStartConversation(249))
+	fmt.Println("message customer 251 outside the window:", rules.CanStartConversation(250))
 	// Output:
-	// register a third number: false
-	// start conversation 50: true
-	// start conversation 51: false
+	// register a third number before verification: false
+	// message customer 250 outside the window: true
+	// message customer 251 outside the window: false
 }
 
 func ExampleValidateProfilePicture() {

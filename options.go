@@ -207,7 +207,7 @@ func WithAttemptTimeout(d time.Duration) Option {
 // WithLogger logs each attempt (at debug level) and each retry (at warn
 // level) to l. Log lines carry the method, the URL with credentials redacted,
 // the status and the attempt; never a header or a body. Without this option
-// the client logs nothing.
+// the client logs only NewClient's Graph version warning, to slog.Default().
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		c.logger = l

@@ -34,16 +34,18 @@ func (q QualityRating) IsKnown() bool {
 	return false
 }
 
-// Tier is a messaging limit tier: how many unique customers the number (from
-// 2025, its business portfolio) may reach with business-initiated
-// conversations in a rolling 24 hours. Graph sends it as
-// messaging_limit_tier up to v23 and whatsapp_business_manager_messaging_limit
-// from v24; PhoneNumber reads either. Values the SDK does not know are kept as
-// sent.
+// Tier is a messaging limit tier: how many unique customers the number's
+// business portfolio (all its numbers together, since 2025-10-07) may
+// deliver messages to outside a customer service window in a moving 24
+// hours. Graph sends it as the deprecated messaging_limit_tier up to v23 and
+// as whatsapp_business_manager_messaging_limit from v24; PhoneNumber reads
+// either. Values the SDK does not know are kept as sent.
 type Tier string
 
-// The tiers Kaleyra's WhatsApp pages and Meta's messaging-limit page name. Meta
-// replaced the 1K step by 2K; both are kept so older answers still read.
+// The tiers Meta has named. The current ladder is MessagingLimitLadder:
+// 250, 2K, 10K, 100K, unlimited. TIER_50 (the old start of unverified
+// businesses) and TIER_1K (replaced by TIER_2K) are retired and kept so
+// older answers still read.
 const (
 	// TierUnknown is the zero value: Graph reported no tier.
 	TierUnknown   Tier = ""

@@ -49,15 +49,13 @@ func TestLimitAllows(t *testing.T) {
 	assert.Equal(t, "unlimited", wabsp.Limit{Unlimited: true}.String())
 }
 
-func TestUnverifiedWABALimitsStateKaleyrasRules(t *testing.T) {
+func TestStartingPortfolioLimitsBoundTheNumbersAndTheCustomers(t *testing.T) {
 	t.Parallel()
-	l := wabsp.UnverifiedWABALimits()
-	assert.Equal(t, 2, l.MaxRegisteredNumbers)
-	assert.Equal(t, wabsp.Limit{Conversations: 50}, l.BusinessInitiated)
+	l := wabsp.StartingPortfolioLimits()
 	assert.True(t, l.CanRegisterNumber(1))
 	assert.False(t, l.CanRegisterNumber(2))
-	assert.True(t, l.CanStartConversation(49))
-	assert.False(t, l.CanStartConversation(50))
+	assert.True(t, l.CanStartConversation(249))
+	assert.False(t, l.CanStartConversation(250))
 }
 
 func TestStatusMapsToTheConsoleNumberStates(t *testing.T) {

@@ -1,29 +1,35 @@
 package wabsp
 
-// WABALimits are the limits a WhatsApp Business Account works under, to
-// check before registering a number or starting a business-initiated
-// conversation.
+// WABALimits are the limits a business works under, to check before
+// registering a number or messaging customers outside their service window.
 type WABALimits struct {
 	// MaxRegisteredNumbers is how many phone numbers may be registered.
 	MaxRegisteredNumbers int
-	// BusinessInitiated is the number of unique customers the account may
-	// start business-initiated conversations with in a rolling 24 hours.
+	// BusinessInitiated is the messaging limit: how many unique customers
+	// the business portfolio, all its numbers together, may deliver
+	// messages to outside a customer service window in a moving 24 hours.
 	BusinessInitiated Limit
 }
 
-// UnverifiedWABALimits returns the rules Kaleyra's Embedded Signup page
-// (developers.kaleyra.io/docs/embedded-signup) states for a WABA whose business is
-// not yet verified: at most 2 registered phone numbers, and business-initiated
-// conversations with at most 50 unique customers in a rolling 24 hours (per
-// phone number). Replies within a customer-initiated conversation are not
-// limited.
-//
-// These are that page's numbers. Meta's current messaging-limit page starts new
-// business portfolios at 250 and shares the limit across the portfolio's
-// numbers; for a number's actual limit read PhoneNumber.Limit.
-func UnverifiedWABALimits() WABALimits {
-	return WABALimits{MaxRegisteredNumbers: 2, BusinessInitiated: Limit{Conversations: 50}}
+// StartingPortfolioLimits returns the limits of a new business portfolio
+// under Meta's rules since 2025-10-07: a messaging limit of 250 unique
+// customers per moving 24 hours, shared by all the portfolio's phone
+// numbers and the same whether or not the business is verified, and at most
+// 2 registered phone numbers until the business is verified. Replies inside
+// a customer service window are not limited. For the current limit read
+// PhoneNumber.Limit (it is the portfolio's) or a business_capability_update
+// webhook (BusinessCapabilityUpdate.MessagingLimit).
+func StartingPortfolioLimits() WABALimits {
+	return WABALimits{MaxRegisteredNumbers: 2, BusinessInitiated: Limit{Conversations: 250}}
 }
+
+// UnverifiedWABALimits returns StartingPortfolioLimits.
+//
+// Deprecated: it returned 50 unique customers per phone number, a rule Meta
+// retired: since 2025-10-07 the messaging limit belongs to the business
+// portfolio and starts at 250 for every new portfolio. Use
+// StartingPortfolioLimits.
+func UnverifiedWABALimits() WABALimits { return StartingPortfolioLimits() }
 
 // CanRegisterNumber reports whether one more number may be registered when
 // registered numbers already are.
@@ -31,8 +37,9 @@ func (l WABALimits) CanRegisterNumber(registered int) bool {
 	return registered < l.MaxRegisteredNumbers
 }
 
-// CanStartConversation reports whether one more business-initiated
-// conversation may start when started of them began in the last 24 hours.
+// CanStartConversation reports whether one more customer may be messaged
+// outside their service window when started unique customers were in the
+// moving 24 hours, across all the portfolio's numbers.
 func (l WABALimits) CanStartConversation(started int) bool {
 	return l.BusinessInitiated.Allows(started)
 }

@@ -8,6 +8,10 @@ func (r *jsonReader) decodeMessage(m *Message) {
 			m.From = r.str()
 		case "to":
 			m.To = r.str()
+		case "from_user_id":
+			m.FromUserID = r.str()
+		case "from_parent_user_id":
+			m.FromParentUserID = r.str()
 		case "id":
 			m.ID = r.str()
 		case "timestamp":
@@ -346,6 +350,14 @@ func (r *jsonReader) decodeSystem() *SystemMessage {
 			s.Identity = r.str()
 		case "customer":
 			s.Customer = r.str()
+		case "user_id":
+			s.UserID = r.str()
+		case "parent_user_id":
+			s.ParentUserID = r.str()
+		case "previous_user_id":
+			s.PreviousUserID = r.str()
+		case "previous_parent_user_id":
+			s.PreviousParentUserID = r.str()
 		default:
 			it.keep()
 		}

@@ -394,8 +394,7 @@ func (h *WebhookHandler) dispatchChange(d *dispatch, e *WebhookEntry, c *Webhook
 			taken = true
 			for k := range v.Messages {
 				m := &v.Messages[k]
-				in := InboundMessage{WABAID: e.ID, PhoneNumberID: v.Metadata.PhoneNumberID,
-					DisplayPhoneNumber: v.Metadata.DisplayPhoneNumber, Contact: v.contactFor(m), Message: m}
+				in := v.inbound(e.ID, m)
 				d.once(c.Field, dedupKey("message:", m.ID, ""), func() error { return cfg.OnMessage(ctx, in) })
 			}
 		}
@@ -403,7 +402,7 @@ func (h *WebhookHandler) dispatchChange(d *dispatch, e *WebhookEntry, c *Webhook
 			taken = true
 			for k := range v.Statuses {
 				s := &v.Statuses[k]
-				su := StatusUpdate{WABAID: e.ID, PhoneNumberID: v.Metadata.PhoneNumberID, Status: s}
+				su := v.statusUpdate(e.ID, s)
 				d.once(c.Field, dedupKey("status:", s.ID, string(s.Status)), func() error { return cfg.OnStatus(ctx, su) })
 			}
 		}

@@ -10,6 +10,9 @@ type InboundMessage struct {
 	// PhoneNumberID is the business phone number the message was sent to.
 	PhoneNumberID      string `json:"phone_number_id"`
 	DisplayPhoneNumber string `json:"display_phone_number,omitempty"`
+	// Customer is the sender as the delivery names them: phone number,
+	// BSUID, parent BSUID and username, from the message and its contact.
+	Customer Customer `json:"customer"`
 	// Contact is the sender's profile where Meta sent one, or nil.
 	Contact *WebhookContact `json:"contact,omitempty"`
 	Message *Message        `json:"message"`
@@ -18,9 +21,16 @@ type InboundMessage struct {
 // StatusUpdate is one status of an outbound message with the business
 // phone number it was sent from.
 type StatusUpdate struct {
-	WABAID        string  `json:"waba_id"`
-	PhoneNumberID string  `json:"phone_number_id"`
-	Status        *Status `json:"status"`
+	WABAID        string `json:"waba_id"`
+	PhoneNumberID string `json:"phone_number_id"`
+	// Customer is the recipient as the delivery names them: phone number,
+	// BSUID and parent BSUID from the status, completed by its contacts
+	// entry (Meta adds one, with the username, to sent, delivered and read
+	// statuses since the BSUID rollout; never to failed ones).
+	Customer Customer `json:"customer"`
+	// Contact is the recipient's contacts entry where Meta sent one, or nil.
+	Contact *WebhookContact `json:"contact,omitempty"`
+	Status  *Status         `json:"status"`
 }
 
 // Messages iterates over every inbound message of the delivery, in order.
@@ -34,9 +44,7 @@ func (w *Webhook) Messages() iter.Seq[InboundMessage] {
 					continue
 				}
 				for k := range v.Messages {
-					m := &v.Messages[k]
-					if !yield(InboundMessage{WABAID: e.ID, PhoneNumberID: v.Metadata.PhoneNumberID,
-						DisplayPhoneNumber: v.Metadata.DisplayPhoneNumber, Contact: v.contactFor(m), Message: m}) {
+					if !yield(v.inbound(e.ID, &v.Messages[k])) {
 						return
 					}
 				}
@@ -45,16 +53,40 @@ func (w *Webhook) Messages() iter.Seq[InboundMessage] {
 	}
 }
 
+// inbound is the InboundMessage of one of the change's messages: the
+// iterator and the webhook handler build it the same way.
+func (v *MessagesValue) inbound(wabaID string, m *Message) InboundMessage {
+	c := v.contactFor(m)
+	return InboundMessage{WABAID: wabaID, PhoneNumberID: v.Metadata.PhoneNumberID,
+		DisplayPhoneNumber: v.Metadata.DisplayPhoneNumber, Customer: m.customer(c), Contact: c, Message: m}
+}
+
+// statusUpdate is the StatusUpdate of one of the change's statuses.
+func (v *MessagesValue) statusUpdate(wabaID string, s *Status) StatusUpdate {
+	c := v.contactOf(s.Customer())
+	return StatusUpdate{WABAID: wabaID, PhoneNumberID: v.Metadata.PhoneNumberID,
+		Customer: s.Customer().completedBy(c), Contact: c, Status: s}
+}
+
 // contactFor finds the sender's profile: Meta lists contacts apart from
-// messages, matched by wa_id (one contact per change in practice).
+// messages, to be matched by phone number (from and wa_id) or by BSUID
+// (from_user_id and user_id). Two empty ids never match: with usernames,
+// several contacts of one change may have no wa_id. A lone contact is the
+// sender when nothing contradicts it (older payloads name it loosely).
 func (v *MessagesValue) contactFor(m *Message) *WebhookContact {
+	return v.contactOf(Customer{WaID: m.From, UserID: m.FromUserID})
+}
+
+// contactOf finds the contacts entry of a customer by the rules of
+// contactFor.
+func (v *MessagesValue) contactOf(sender Customer) *WebhookContact {
 	for i := range v.Contacts {
 		c := &v.Contacts[i]
-		if c.WaID == m.From || (c.WaID == "" && c.UserID != "" && c.UserID == m.From) {
+		if sender.Is(c.contact()) && !sender.conflicts(c.contact()) {
 			return c
 		}
 	}
-	if len(v.Contacts) == 1 {
+	if len(v.Contacts) == 1 && !sender.conflicts(v.Contacts[0].contact()) {
 		return &v.Contacts[0]
 	}
 	return nil
@@ -71,7 +103,7 @@ func (w *Webhook) Statuses() iter.Seq[StatusUpdate] {
 					continue
 				}
 				for k := range v.Statuses {
-					if !yield(StatusUpdate{WABAID: e.ID, PhoneNumberID: v.Metadata.PhoneNumberID, Status: &v.Statuses[k]}) {
+					if !yield(v.statusUpdate(e.ID, &v.Statuses[k])) {
 						return
 					}
 				}
@@ -124,6 +156,7 @@ var webhookEnums = func() map[string]string {
 		"button", "reaction", "order", "system", "unsupported", "request_welcome",
 		"button_reply", "list_reply", "nfm_reply",
 		"marketing", "utility", "authentication", "service", "referral_conversion", "authentication_international",
+		"authentication-international",
 		"marketing_lite", "regular", "free_customer_service", "free_entry_point", "CBP", "PMP",
 		"messages", "message_template_status_update", "message_template_quality_update", "template_category_update",
 		"phone_number_quality_update", "phone_number_name_update", "account_update", "account_review_update",

@@ -189,14 +189,18 @@ type AccountAlert struct {
 }
 
 // BusinessCapabilityUpdate is the value of a business_capability_update
-// change: the business's limits changed. A member Meta sends in another
-// shape is kept in Extra.
+// change: the business's limits changed. The messaging limit arrives as
+// max_daily_conversations_per_business from Graph v24 (a number, or a tier
+// such as "TIER_10K" in MaxDailyConversationsPerBusinessTier) and as
+// max_daily_conversation_per_phone up to v23; MessagingLimit reads any of
+// them. A member Meta sends in another shape is kept in Extra.
 type BusinessCapabilityUpdate struct {
-	MaxDailyConversationPerPhone     int64                      `json:"max_daily_conversation_per_phone,omitempty"`
-	MaxDailyConversationsPerBusiness int64                      `json:"max_daily_conversations_per_business,omitempty"`
-	MaxPhoneNumbersPerBusiness       int64                      `json:"max_phone_numbers_per_business,omitempty"`
-	MaxPhoneNumbersPerWABA           int64                      `json:"max_phone_numbers_per_waba,omitempty"`
-	Extra                            map[string]json.RawMessage `json:"extra,omitempty"`
+	MaxDailyConversationPerPhone         int64                      `json:"max_daily_conversation_per_phone,omitempty"`
+	MaxDailyConversationsPerBusiness     int64                      `json:"max_daily_conversations_per_business,omitempty"`
+	MaxDailyConversationsPerBusinessTier Tier                       `json:"max_daily_conversations_per_business_tier,omitempty"`
+	MaxPhoneNumbersPerBusiness           int64                      `json:"max_phone_numbers_per_business,omitempty"`
+	MaxPhoneNumbersPerWABA               int64                      `json:"max_phone_numbers_per_waba,omitempty"`
+	Extra                                map[string]json.RawMessage `json:"extra,omitempty"`
 }
 
 // SecurityUpdate is the value of a security change: a two-step
@@ -409,7 +413,11 @@ func (r *jsonReader) decodeBusinessCapability(u *BusinessCapabilityUpdate) {
 		case "max_daily_conversation_per_phone":
 			u.MaxDailyConversationPerPhone = r.int64()
 		case "max_daily_conversations_per_business":
-			u.MaxDailyConversationsPerBusiness = r.int64()
+			if r.ws() == '"' {
+				u.MaxDailyConversationsPerBusinessTier = Tier(r.enum())
+			} else {
+				u.MaxDailyConversationsPerBusiness = r.int64()
+			}
 		case "max_phone_numbers_per_business":
 			u.MaxPhoneNumbersPerBusiness = r.int64()
 		case "max_phone_numbers_per_waba":

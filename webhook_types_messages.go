@@ -25,15 +25,21 @@ type WebhookMetadata struct {
 	Extra              map[string]json.RawMessage `json:"extra,omitempty"`
 }
 
-// WebhookContact is the customer who sent the messages of a change. With
-// WhatsApp usernames a contact may have a UserID and no WaID.
+// WebhookContact is the customer who sent the messages of a change. Since
+// April 2026 a contact also carries its business-scoped user id (BSUID);
+// a user who set a WhatsApp username may have a UserID and no WaID.
 type WebhookContact struct {
 	Profile struct {
 		Name string `json:"name,omitempty"`
+		// Username is the user's WhatsApp username, if they set one.
+		Username string `json:"username,omitempty"`
 	} `json:"profile"`
-	WaID   string                     `json:"wa_id,omitempty"`
-	UserID string                     `json:"user_id,omitempty"`
-	Extra  map[string]json.RawMessage `json:"extra,omitempty"`
+	WaID string `json:"wa_id,omitempty"`
+	// UserID is the user's BSUID; ParentUserID the parent BSUID shared
+	// across the portfolios of a managed business, if any.
+	UserID       string                     `json:"user_id,omitempty"`
+	ParentUserID string                     `json:"parent_user_id,omitempty"`
+	Extra        map[string]json.RawMessage `json:"extra,omitempty"`
 }
 
 // MessageType is the type of an inbound message. Values Meta adds later are
@@ -61,14 +67,17 @@ const (
 )
 
 // Message is one inbound message. The pointer matching Type is set; a
-// message that came from an ad also has Referral.
+// message that came from an ad also has Referral. From is empty for a user
+// known only by username: FromUserID (the BSUID) is then the sender.
 type Message struct {
-	From string `json:"from"`
+	From string `json:"from,omitempty"`
 	// To is set on messages the business sent: echoes and history.
-	To        string      `json:"to,omitempty"`
-	ID        string      `json:"id"`
-	Timestamp time.Time   `json:"timestamp"`
-	Type      MessageType `json:"type"`
+	To               string      `json:"to,omitempty"`
+	FromUserID       string      `json:"from_user_id,omitempty"`
+	FromParentUserID string      `json:"from_parent_user_id,omitempty"`
+	ID               string      `json:"id"`
+	Timestamp        time.Time   `json:"timestamp"`
+	Type             MessageType `json:"type"`
 
 	Context     *MessageContext            `json:"context,omitempty"`
 	Text        *TextContent               `json:"text,omitempty"`
@@ -214,17 +223,33 @@ type OrderItem struct {
 	Extra             map[string]json.RawMessage `json:"extra,omitempty"`
 }
 
-// SystemMessage reports a change on the customer's side, such as a new
-// phone number (Type "user_changed_number").
+// SystemMessage reports a change on the customer's side: a new phone
+// number (Type "user_changed_number", with the new number) or a new
+// business-scoped user id (Type "user_changed_user_id", with the previous
+// ids and no phone number). See Meta's system messages webhook reference,
+// developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/system/.
 type SystemMessage struct {
-	Body     string                     `json:"body,omitempty"`
-	Type     string                     `json:"type,omitempty"`
-	WaID     string                     `json:"wa_id,omitempty"`
-	NewWaID  string                     `json:"new_wa_id,omitempty"`
-	Identity string                     `json:"identity,omitempty"`
-	Customer string                     `json:"customer,omitempty"`
-	Extra    map[string]json.RawMessage `json:"extra,omitempty"`
+	Body     string `json:"body,omitempty"`
+	Type     string `json:"type,omitempty"`
+	WaID     string `json:"wa_id,omitempty"`
+	NewWaID  string `json:"new_wa_id,omitempty"`
+	Identity string `json:"identity,omitempty"`
+	Customer string `json:"customer,omitempty"`
+	// UserID and ParentUserID are the customer's new BSUID and parent
+	// BSUID where the message names them; PreviousUserID and
+	// PreviousParentUserID the ones they replace.
+	UserID               string                     `json:"user_id,omitempty"`
+	ParentUserID         string                     `json:"parent_user_id,omitempty"`
+	PreviousUserID       string                     `json:"previous_user_id,omitempty"`
+	PreviousParentUserID string                     `json:"previous_parent_user_id,omitempty"`
+	Extra                map[string]json.RawMessage `json:"extra,omitempty"`
 }
+
+// The system message types Meta documents.
+const (
+	SystemUserChangedNumber = "user_changed_number"
+	SystemUserChangedUserID = "user_changed_user_id"
+)
 
 // Referral is set on a message a customer sent from a click-to-WhatsApp ad
 // or post.
@@ -271,12 +296,17 @@ const (
 // Status is a delivery status of an outbound message.
 type Status struct {
 	// ID is the wamid of the message the status is about.
-	ID          string     `json:"id"`
-	Status      StatusKind `json:"status"`
-	Timestamp   time.Time  `json:"timestamp"`
-	RecipientID string     `json:"recipient_id,omitempty"`
-	// RecipientUserID is set where the recipient is known by username.
+	ID        string     `json:"id"`
+	Status    StatusKind `json:"status"`
+	Timestamp time.Time  `json:"timestamp"`
+	// RecipientID is the recipient's phone number, empty for a user known
+	// only by username.
+	RecipientID string `json:"recipient_id,omitempty"`
+	// RecipientUserID is the recipient's BSUID, RecipientParentUserID its
+	// parent BSUID (read from recipient_parent_user_id or, as Meta spelled
+	// it for a while, parent_recipient_user_id).
 	RecipientUserID       string                     `json:"recipient_user_id,omitempty"`
+	RecipientParentUserID string                     `json:"recipient_parent_user_id,omitempty"`
 	BizOpaqueCallbackData string                     `json:"biz_opaque_callback_data,omitempty"`
 	Conversation          *Conversation              `json:"conversation,omitempty"`
 	Pricing               *Pricing                   `json:"pricing,omitempty"`
@@ -285,27 +315,33 @@ type Status struct {
 }
 
 // Conversation is the conversation a status belongs to. Meta omits it from
-// v24 except in free entry point windows.
+// Graph v24 except in free entry point windows, so it is nil on most
+// statuses.
 type Conversation struct {
 	ID                  string    `json:"id"`
 	ExpirationTimestamp time.Time `json:"expiration_timestamp,omitzero"`
 	Origin              struct {
 		// Type is the conversation category, such as "marketing",
-		// "utility", "authentication", "service" or "referral_conversion".
+		// "utility", "authentication", "authentication_international"
+		// (an underscore here, a hyphen in Pricing.Category), "service"
+		// or "referral_conversion".
 		Type string `json:"type,omitempty"`
 	} `json:"origin"`
 	Extra map[string]json.RawMessage `json:"extra,omitempty"`
 }
 
-// Pricing is how a message is billed.
+// Pricing is how Meta bills a message, from a status's pricing object (see
+// Status.Charge for what it means). Since 2025-07-01 Meta prices per
+// message (PMP); statuses of earlier messages carry per-conversation
+// pricing (CBP). Values Meta adds later are kept as sent.
 type Pricing struct {
-	Billable bool `json:"billable"`
-	// PricingModel is "CBP" (per conversation) or "PMP" (per message).
-	PricingModel string `json:"pricing_model,omitempty"`
-	// Type is "regular", "free_customer_service" or
-	// "free_entry_point" under per-message pricing.
-	Type     string                     `json:"type,omitempty"`
-	Category string                     `json:"category,omitempty"`
+	// Billable is the field Meta deprecated with per-message pricing: read
+	// Type instead. Kept because older statuses carry only it.
+	Billable     bool         `json:"billable"`
+	PricingModel PricingModel `json:"pricing_model,omitempty"`
+	// Type is set under per-message pricing only.
+	Type     PricingType                `json:"type,omitempty"`
+	Category PricingCategory            `json:"category,omitempty"`
 	Extra    map[string]json.RawMessage `json:"extra,omitempty"`
 }
 
@@ -367,9 +403,12 @@ func (r *jsonReader) decodeContact(c *WebhookContact) {
 			start := r.mark()
 			p := r.object()
 			for p.next() {
-				if string(p.key) == "name" {
+				switch string(p.key) {
+				case "name":
 					c.Profile.Name = r.str()
-				} else {
+				case "username":
+					c.Profile.Username = r.str()
+				default:
 					p.keep()
 				}
 			}
@@ -380,6 +419,8 @@ func (r *jsonReader) decodeContact(c *WebhookContact) {
 			c.WaID = r.str()
 		case "user_id":
 			c.UserID = r.str()
+		case "parent_user_id":
+			c.ParentUserID = r.str()
 		default:
 			it.keep()
 		}
@@ -439,6 +480,8 @@ func (r *jsonReader) decodeStatus(s *Status) {
 			s.RecipientID = r.str()
 		case "recipient_user_id":
 			s.RecipientUserID = r.str()
+		case "recipient_parent_user_id", "parent_recipient_user_id":
+			s.RecipientParentUserID = r.str()
 		case "biz_opaque_callback_data":
 			s.BizOpaqueCallbackData = r.str()
 		case "conversation":
@@ -499,11 +542,11 @@ func (r *jsonReader) decodePricing(p *Pricing) {
 		case "billable":
 			p.Billable = r.boolean()
 		case "pricing_model":
-			p.PricingModel = r.enum()
+			p.PricingModel = PricingModel(r.enum())
 		case "type":
-			p.Type = r.enum()
+			p.Type = PricingType(r.enum())
 		case "category":
-			p.Category = r.enum()
+			p.Category = PricingCategory(r.enum())
 		default:
 			it.keep()
 		}

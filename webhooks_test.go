@@ -229,9 +229,9 @@ func TestDecodeWebhookStatuses(t *testing.T) {
 		{"a delivered status under per-message pricing has no conversation", "status_delivered.json", wabsp.StatusDelivered, func(t *testing.T, s *wabsp.Status) {
 			assert.Nil(t, s.Conversation)
 			require.NotNil(t, s.Pricing)
-			assert.Equal(t, "PMP", s.Pricing.PricingModel)
-			assert.Equal(t, "regular", s.Pricing.Type)
-			assert.Equal(t, "marketing", s.Pricing.Category)
+			assert.Equal(t, wabsp.PricingModelPMP, s.Pricing.PricingModel)
+			assert.Equal(t, wabsp.PricingTypeRegular, s.Pricing.Type)
+			assert.Equal(t, wabsp.PricingMarketing, s.Pricing.Category)
 		}},
 		{"a read status may have neither conversation nor pricing", "status_read.json", wabsp.StatusRead, func(t *testing.T, s *wabsp.Status) {
 			assert.Nil(t, s.Conversation)

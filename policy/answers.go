@@ -17,9 +17,14 @@ type Window struct {
 	LastInbound time.Time
 }
 
-// Limit is the answer to "how many business-initiated conversations remain
-// for this phone number in the rolling 24 hours".
+// Limit is the answer to "how many more unique customers may this phone
+// number's business portfolio message outside their service window in the
+// moving 24 hours". Every number of the portfolio draws on the same count.
 type Limit struct {
+	// Portfolio is the business portfolio counted: its id, or the phone
+	// number's own id while its portfolio is unknown (see
+	// Tracker.SetPortfolio).
+	Portfolio string
 	// Tier is the phone number's tier, or the tracker's default when
 	// TierKnown is false.
 	Tier      Tier
@@ -27,11 +32,12 @@ type Limit struct {
 	// Unlimited is true for TierUnlimited; Max and Remaining are then 0.
 	Unlimited bool
 	Max       int
-	// Used counts the conversations started in the last 24 hours.
+	// Used counts the unique customers messaged outside their window in
+	// the last 24 hours, by any number of the portfolio.
 	Used      int
 	Remaining int
-	// NextSlotAt is when the oldest counted conversation leaves the rolling
-	// window, freeing a slot; zero when none is counted.
+	// NextSlotAt is when the customer counted longest ago leaves the
+	// moving 24 hours, freeing a slot; zero when none is counted.
 	NextSlotAt time.Time
 }
 
@@ -46,31 +52,34 @@ type Decision struct {
 	// WindowUntil is when the customer service window closes (or closed);
 	// zero when no message from the customer is known.
 	WindowUntil time.Time
-	// ConversationUntil is when the open business-initiated conversation
-	// with this customer ends; zero when none is open.
+	// ConversationUntil is when the customer stops counting against the
+	// portfolio's limit (a day after the latest send that counted them);
+	// zero when they do not count.
 	ConversationUntil time.Time
-	// Limit is the phone number's usage, after the call for Reserve and
+	// Limit is the portfolio's usage, after the call for Reserve and
 	// ObserveSent.
 	Limit Limit
 }
 
 // Window answers whether phoneNumberID may send a free-form message to
-// customerWAID now. The window is open for 24 hours after the customer's
-// last message: at 23:59:59.999 it is open, at 24:00:00 it is closed.
-func (t *Tracker) Window(ctx context.Context, phoneNumberID, customerWAID string) (Window, error) {
-	if err := checkIDs("Window", phoneNumberID, customerWAID, true); err != nil {
+// customerID, a phone number or a BSUID, now. The window is open for 24
+// hours after the customer's last message: at 23:59:59.999 it is open, at
+// 24:00:00 it is closed.
+func (t *Tracker) Window(ctx context.Context, phoneNumberID, customerID string) (Window, error) {
+	if err := checkIDs("Window", phoneNumberID, customerID, true); err != nil {
 		return Window{}, err
 	}
 	now := t.now()
-	snap, err := t.store.Snapshot(ctx, phoneNumberID, customerWAID, now)
+	snap, err := t.store.Snapshot(ctx, phoneNumberID, customerID, now)
 	if err != nil {
 		return Window{}, err
 	}
 	return window(now, snap.LastInbound), nil
 }
 
-// Limit answers how many business-initiated conversations phoneNumberID may
-// still start in the rolling 24 hours under its tier.
+// Limit answers how many more unique customers the business portfolio of
+// phoneNumberID may message outside their service window in the moving 24
+// hours, all its numbers together.
 func (t *Tracker) Limit(ctx context.Context, phoneNumberID string) (Limit, error) {
 	if err := checkIDs("Limit", phoneNumberID, "", false); err != nil {
 		return Limit{}, err
@@ -83,15 +92,15 @@ func (t *Tracker) Limit(ctx context.Context, phoneNumberID string) (Limit, error
 }
 
 // Classify answers what a business message from phoneNumberID to
-// customerWAID would be now, without recording anything. Between Classify
+// customerID would be now, without recording anything. Between Classify
 // and a send another sender sharing the store may take the last slot: use
 // Reserve to decide and count at once.
-func (t *Tracker) Classify(ctx context.Context, phoneNumberID, customerWAID string) (Decision, error) {
-	if err := checkIDs("Classify", phoneNumberID, customerWAID, true); err != nil {
+func (t *Tracker) Classify(ctx context.Context, phoneNumberID, customerID string) (Decision, error) {
+	if err := checkIDs("Classify", phoneNumberID, customerID, true); err != nil {
 		return Decision{}, err
 	}
 	now := t.now()
-	snap, err := t.store.Snapshot(ctx, phoneNumberID, customerWAID, now)
+	snap, err := t.store.Snapshot(ctx, phoneNumberID, customerID, now)
 	if err != nil {
 		return Decision{}, err
 	}
@@ -107,7 +116,7 @@ func window(now, last time.Time) Window {
 }
 
 func (t *Tracker) limit(snap Snapshot) Limit {
-	l := Limit{Tier: t.defaultTier, Max: t.defaultLim, Used: snap.Used}
+	l := Limit{Portfolio: snap.Portfolio, Tier: t.defaultTier, Max: t.defaultLim, Used: snap.Used}
 	if snap.TierKnown {
 		l.Tier, l.TierKnown, l.Max = snap.Tier, true, snap.Limit
 	}

@@ -2,22 +2,34 @@
 // message, so that a send can be decided before Meta refuses it:
 //
 //   - The customer service window. Free-form messages may go to a customer
-//     only within 24 hours of the customer's last message; outside it only
-//     a template may be sent (Meta answers error 131047 otherwise).
-//   - The messaging limit. A phone number may start business-initiated
-//     conversations with at most as many unique customers per rolling 24
-//     hours as its tier allows: 50 for an unverified business, then 250,
-//     1K (now 2K), 10K, 100K and unlimited. A conversation lasts 24 hours
-//     from its start; templates inside it count nothing more.
+//     only within 24 hours of the customer's last message to that phone
+//     number; outside it only a template may be sent (Meta answers error
+//     131047 otherwise).
+//   - The messaging limit, as Meta's messaging-limits page defines it since
+//     2025-10-07: the number of unique customers a business portfolio may
+//     deliver messages to outside their service window in a moving 24
+//     hours, shared by all the portfolio's phone numbers. Every new
+//     portfolio starts at 250, verified or not, then 2,000, 10,000, 100,000
+//     and unlimited. A customer counts once, until 24 hours after the latest
+//     message that counted them; messages inside a service window count
+//     nothing.
 //
-// A Tracker is fed by decoded webhook events (ObserveInbound for customer
-// messages, ObserveStatus for delivery statuses, ObserveTierChange for
-// phone_number_quality_update and capability changes) and by the
-// integrator's own sends (ObserveSent, or Reserve to decide and count
-// atomically). It answers Window, Limit and Classify. Answers are exact at
-// the boundaries: 23:59:59 after the last inbound message the window is
-// open, at 24:00:00 it is closed; a conversation counts until exactly 24
-// hours after it started. Times are kept to the millisecond.
+// A customer is named by phone number or by business-scoped user id
+// (BSUID): a delivery that carries both links them, so either finds the same
+// window and count (see wabsp.Customer).
+//
+// A Tracker is fed by decoded webhook events (ObserveWebhook, or one by one:
+// ObserveInbound for customer messages, ObserveStatus for delivery
+// statuses, ObserveTierChange for phone_number_quality_update and
+// business_capability_update, ObserveIDChange for new customer ids), by
+// onboarding (ObserveOnboarding, SetPortfolio: which portfolio a number
+// belongs to) and by the integrator's own sends (ObserveSent, or Reserve to
+// decide and count atomically). It answers Window, Limit and Classify.
+// Answers are exact at the boundaries: 23:59:59 after the last inbound
+// message the window is open, at 24:00:00 it is closed; a customer counts
+// until exactly 24 hours after the latest message that counted them. Times
+// are kept to the millisecond. A number whose portfolio is not known yet
+// counts on its own; once mapped, what it counted joins the portfolio.
 //
 // # Stores
 //

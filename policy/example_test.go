@@ -62,5 +62,5 @@ func ExampleNewHTTPHandler() {
 	handler.ServeHTTP(rec, httptest.NewRequest("GET", "/policy/limit?phone_number_id=106540352242922", nil))
 	body, _ := io.ReadAll(rec.Body)
 	fmt.Print(string(body))
-	// Output: {"phone_number_id":"106540352242922","tier":"TIER_50","tier_known":false,"unlimited":false,"limit":50,"used":0,"remaining":50}
+	// Output: {"phone_number_id":"106540352242922","portfolio_id":"106540352242922","tier":"TIER_250","tier_known":false,"unlimited":false,"limit":250,"used":0,"remaining":250}
 }

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/wabsp/wabsp"
 )
 
 // NewHTTPHandler returns a read-only http.Handler answering the tracker's
@@ -14,6 +16,9 @@ import (
 //	GET /policy/window?phone_number_id=...&wa_id=...        WindowJSON
 //	GET /policy/limit?phone_number_id=...                   LimitJSON
 //	GET /policy/conversation?phone_number_id=...&wa_id=...  DecisionJSON
+//
+// A customer known only by username is asked about with user_id=<BSUID>
+// in place of wa_id; wa_id may carry a BSUID too.
 //
 // A missing id answers 400, another method 405, a store failure 503; an
 // error body is {"error": "..."} and never carries the store's own message,
@@ -39,29 +44,36 @@ type httpHandler struct {
 // left out when unknown.
 type WindowJSON struct {
 	PhoneNumberID string `json:"phone_number_id"`
-	WAID          string `json:"wa_id"`
-	Open          bool   `json:"open"`
-	Until         string `json:"until,omitempty"`
-	LastInbound   string `json:"last_inbound,omitempty"`
+	WAID          string `json:"wa_id,omitempty"`
+	// UserID is set in place of WAID when the customer was asked about by
+	// BSUID.
+	UserID      string `json:"user_id,omitempty"`
+	Open        bool   `json:"open"`
+	Until       string `json:"until,omitempty"`
+	LastInbound string `json:"last_inbound,omitempty"`
 }
 
 // LimitJSON is the body of GET /policy/limit. Limit and remaining are left
 // out when unlimited is true.
 type LimitJSON struct {
 	PhoneNumberID string `json:"phone_number_id"`
-	Tier          string `json:"tier"`
-	TierKnown     bool   `json:"tier_known"`
-	Unlimited     bool   `json:"unlimited"`
-	Limit         *int   `json:"limit,omitempty"`
-	Used          int    `json:"used"`
-	Remaining     *int   `json:"remaining,omitempty"`
-	NextSlotAt    string `json:"next_slot_at,omitempty"`
+	// PortfolioID is the business portfolio counted, or the phone number's
+	// own id while its portfolio is unknown.
+	PortfolioID string `json:"portfolio_id"`
+	Tier        string `json:"tier"`
+	TierKnown   bool   `json:"tier_known"`
+	Unlimited   bool   `json:"unlimited"`
+	Limit       *int   `json:"limit,omitempty"`
+	Used        int    `json:"used"`
+	Remaining   *int   `json:"remaining,omitempty"`
+	NextSlotAt  string `json:"next_slot_at,omitempty"`
 }
 
 // DecisionJSON is the body of GET /policy/conversation.
 type DecisionJSON struct {
 	PhoneNumberID     string    `json:"phone_number_id"`
-	WAID              string    `json:"wa_id"`
+	WAID              string    `json:"wa_id,omitempty"`
+	UserID            string    `json:"user_id,omitempty"`
 	Kind              Kind      `json:"kind"`
 	FreeForm          bool      `json:"free_form"`
 	WindowUntil       string    `json:"window_until,omitempty"`
@@ -78,7 +90,8 @@ func (h *httpHandler) window(w http.ResponseWriter, r *http.Request) {
 	if h.failed(w, r, err) {
 		return
 	}
-	writeJSON(w, http.StatusOK, WindowJSON{PhoneNumberID: phone, WAID: customer, Open: win.Open,
+	waID, userID := customerIDs(customer)
+	writeJSON(w, http.StatusOK, WindowJSON{PhoneNumberID: phone, WAID: waID, UserID: userID, Open: win.Open,
 		Until: timeJSON(win.Until), LastInbound: timeJSON(win.LastInbound)})
 }
 
@@ -103,7 +116,8 @@ func (h *httpHandler) conversation(w http.ResponseWriter, r *http.Request) {
 	if h.failed(w, r, err) {
 		return
 	}
-	writeJSON(w, http.StatusOK, DecisionJSON{PhoneNumberID: phone, WAID: customer, Kind: d.Kind, FreeForm: d.FreeForm,
+	waID, userID := customerIDs(customer)
+	writeJSON(w, http.StatusOK, DecisionJSON{PhoneNumberID: phone, WAID: waID, UserID: userID, Kind: d.Kind, FreeForm: d.FreeForm,
 		WindowUntil: timeJSON(d.WindowUntil), ConversationUntil: timeJSON(d.ConversationUntil), Limit: limitJSON(phone, d.Limit)})
 }
 
@@ -117,6 +131,9 @@ func (h *httpHandler) ids(w http.ResponseWriter, r *http.Request, needCustomer b
 	}
 	q := r.URL.Query()
 	phone, customer = q.Get("phone_number_id"), q.Get("wa_id")
+	if customer == "" {
+		customer = q.Get("user_id")
+	}
 	if err := checkIDs("query", phone, customer, needCustomer); err != nil {
 		writeJSON(w, http.StatusBadRequest, errorJSON{err.Error()})
 		return "", "", false
@@ -142,7 +159,7 @@ type errorJSON struct {
 }
 
 func limitJSON(phone string, l Limit) LimitJSON {
-	out := LimitJSON{PhoneNumberID: phone, Tier: string(l.Tier), TierKnown: l.TierKnown, Unlimited: l.Unlimited,
+	out := LimitJSON{PhoneNumberID: phone, PortfolioID: l.Portfolio, Tier: string(l.Tier), TierKnown: l.TierKnown, Unlimited: l.Unlimited,
 		Used: l.Used, NextSlotAt: timeJSON(l.NextSlotAt)}
 	if !l.Unlimited {
 		out.Limit, out.Remaining = &l.Max, &l.Remaining
@@ -162,4 +179,13 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// customerIDs echoes the id asked about under the name it has: a BSUID as
+// user_id, a phone number as wa_id.
+func customerIDs(id string) (waID, userID string) {
+	if wabsp.IsBSUID(id) {
+		return "", id
+	}
+	return id, ""
 }

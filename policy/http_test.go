@@ -24,6 +24,7 @@ func TestHTTPHandlerAnswersTheQuestionsAsJSON(t *testing.T) {
 	ctx := context.Background()
 	require.NoError(t, tr.ObserveTierChange(ctx, policy.TierChange{PhoneNumberID: phoneID, Tier: policy.Tier1K}))
 	require.NoError(t, tr.ObserveInbound(ctx, policy.InboundMessage{PhoneNumberID: phoneID, CustomerWAID: alice, At: t0}))
+	require.NoError(t, tr.ObserveInbound(ctx, policy.InboundMessage{PhoneNumberID: phoneID, CustomerUserID: kerryUser, At: t0}))
 	_, err := tr.ObserveSent(ctx, policy.Sent{PhoneNumberID: phoneID, CustomerWAID: bob, At: t0, Template: true})
 	require.NoError(t, err)
 	c.Set(t0.Add(policy.Day - time.Second))
@@ -43,18 +44,21 @@ func TestHTTPHandlerAnswersTheQuestionsAsJSON(t *testing.T) {
 		{"the window question says open until 24 hours after the last message", "GET",
 			"/policy/window?phone_number_id=" + phoneID + "&wa_id=" + alice, 200,
 			`{"phone_number_id":"106540352242922","wa_id":"447700900001","open":true,"until":"2025-03-02T12:00:00Z","last_inbound":"2025-03-01T12:00:00Z"}`},
+		{"a username-only customer is asked about by BSUID", "GET",
+			"/policy/window?phone_number_id=" + phoneID + "&user_id=" + kerryUser, 200,
+			`{"phone_number_id":"106540352242922","user_id":"US.13491208655302741918","open":true,"until":"2025-03-02T12:00:00Z","last_inbound":"2025-03-01T12:00:00Z"}`},
 		{"the window question for a customer who never wrote says closed", "GET",
 			"/policy/window?phone_number_id=" + phoneID + "&wa_id=" + bob, 200,
 			`{"phone_number_id":"106540352242922","wa_id":"447700900002","open":false}`},
 		{"the limit question gives tier, use and the next free slot", "GET",
 			"/policy/limit?phone_number_id=" + phoneID, 200,
-			`{"phone_number_id":"106540352242922","tier":"TIER_1K","tier_known":true,"unlimited":false,"limit":1000,"used":1,"remaining":999,"next_slot_at":"2025-03-02T12:00:00Z"}`},
+			`{"phone_number_id":"106540352242922","portfolio_id":"106540352242922","tier":"TIER_1K","tier_known":true,"unlimited":false,"limit":1000,"used":1,"remaining":999,"next_slot_at":"2025-03-02T12:00:00Z"}`},
 		{"the conversation question says bob is inside an open conversation", "GET",
 			"/policy/conversation?phone_number_id=" + phoneID + "&wa_id=" + bob, 200,
-			`{"phone_number_id":"106540352242922","wa_id":"447700900002","kind":"open_conversation","free_form":false,"conversation_until":"2025-03-02T12:00:00Z","limit":{"phone_number_id":"106540352242922","tier":"TIER_1K","tier_known":true,"unlimited":false,"limit":1000,"used":1,"remaining":999,"next_slot_at":"2025-03-02T12:00:00Z"}}`},
+			`{"phone_number_id":"106540352242922","wa_id":"447700900002","kind":"open_conversation","free_form":false,"conversation_until":"2025-03-02T12:00:00Z","limit":{"phone_number_id":"106540352242922","portfolio_id":"106540352242922","tier":"TIER_1K","tier_known":true,"unlimited":false,"limit":1000,"used":1,"remaining":999,"next_slot_at":"2025-03-02T12:00:00Z"}}`},
 		{"a missing wa_id is a 400 naming it", "GET",
 			"/policy/window?phone_number_id=" + phoneID, 400,
-			`{"error":"policy: invalid input: query: wa_id is required"}`},
+			`{"error":"policy: invalid input: query: wa_id or user_id is required"}`},
 		{"a missing phone_number_id is a 400 naming it", "GET",
 			"/policy/limit", 400,
 			`{"error":"policy: invalid input: query: phone_number_id is required"}`},
@@ -86,7 +90,7 @@ func TestHTTPHandlerReportsAnUnlimitedTierWithoutNumbers(t *testing.T) {
 	rec := httptest.NewRecorder()
 	policy.NewHTTPHandler(tr, nil).ServeHTTP(rec, httptest.NewRequest("GET", "/policy/limit?phone_number_id="+phoneID, nil))
 	assert.Equal(t, 200, rec.Code)
-	assert.JSONEq(t, `{"phone_number_id":"106540352242922","tier":"TIER_UNLIMITED","tier_known":true,"unlimited":true,"used":0}`, rec.Body.String())
+	assert.JSONEq(t, `{"phone_number_id":"106540352242922","portfolio_id":"106540352242922","tier":"TIER_UNLIMITED","tier_known":true,"unlimited":true,"used":0}`, rec.Body.String())
 }
 
 func TestHTTPHandlerHidesStoreErrors(t *testing.T) {

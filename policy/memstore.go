@@ -30,8 +30,10 @@ type MemoryStore struct {
 	dedupTTL      time.Duration
 	dedupCapacity int
 
-	mu     sync.RWMutex
-	phones map[string]*phoneState
+	mu         sync.RWMutex
+	phones     map[string]*phoneState // phone number id -> its windows
+	groups     map[string]*group      // portfolio id (or lone number's id) -> its count
+	portfolios map[string]string      // phone number or WABA id -> portfolio id
 
 	dedup       *wabsp.MemoryDeduplicator
 	onboardings *wabsp.MemoryOnboardingQuota
@@ -40,18 +42,27 @@ type MemoryStore struct {
 
 var _ Store = (*MemoryStore)(nil)
 
-// phoneState is one phone number's state. starts and order hold the same
-// conversations: order sorted by start for the rolling count, starts for
-// the lookup by customer.
+// phoneState is one phone number's customer service windows, and the
+// group it counts in, kept here so that a question costs one lookup less.
 type phoneState struct {
+	windows      map[string]int64 // customer -> last inbound, Unix ms
+	windowsSwept int
+	gid          string
+	g            *group
+}
+
+// group is the messaging-limit state of a business portfolio, shared by its
+// phone numbers; a number whose portfolio is unknown is a group of its own,
+// under its own id. starts and order hold the same customers: order sorted
+// by time for the moving count, starts for the lookup by customer.
+type group struct {
 	tier      Tier
 	limit     int
 	tierKnown bool
 
-	windows      map[string]int64 // customer -> last inbound, Unix ms
-	windowsSwept int
-	starts       map[string]int64 // customer -> conversation start, Unix ms
-	order        []started
+	links  map[string]string // customer id -> id it names now (LinkCustomer)
+	starts map[string]int64  // customer -> latest counted send, Unix ms
+	order  []started
 }
 
 type started struct {
@@ -101,6 +112,8 @@ func NewMemoryStore(opts ...MemoryOption) *MemoryStore {
 		phones:        make(map[string]*phoneState),
 		onboardings:   wabsp.NewMemoryOnboardingQuota(),
 		syncs:         wabsp.NewMemoryCoexistenceSyncStore(),
+		groups:        make(map[string]*group),
+		portfolios:    make(map[string]string),
 	}
 	for _, o := range opts {
 		o(s)
@@ -114,20 +127,96 @@ func NewMemoryStore(opts ...MemoryOption) *MemoryStore {
 func (s *MemoryStore) phone(id string) *phoneState {
 	p := s.phones[id]
 	if p == nil {
-		p = &phoneState{windows: make(map[string]int64), starts: make(map[string]int64)}
+		p = &phoneState{windows: make(map[string]int64), gid: s.groupID(id), g: s.group(id)}
 		s.phones[id] = p
 	}
 	return p
 }
 
+// groupID is the portfolio an id counts in: its mapped portfolio, else
+// itself. s.mu is held.
+func (s *MemoryStore) groupID(id string) string {
+	if p, ok := s.portfolios[id]; ok {
+		return p
+	}
+	return id
+}
+
+// group returns the group of an id, creating it; s.mu is held.
+func (s *MemoryStore) group(id string) *group {
+	gid := s.groupID(id)
+	g := s.groups[gid]
+	if g == nil {
+		g = &group{starts: make(map[string]int64)}
+		s.groups[gid] = g
+	}
+	return g
+}
+
+// resolve follows the links from id to the id its state is kept under.
+func (g *group) resolve(id string) string {
+	for i := 0; i < maxLinkHops; i++ {
+		next, ok := g.links[id]
+		if !ok {
+			break
+		}
+		id = next
+	}
+	return id
+}
+
+// lastInbound is the customer's window on this number: kept under the id
+// the links lead to, or, for a window recorded on this number before
+// another number of the portfolio learned the link, under the id given.
+func (p *phoneState) lastInbound(given, resolved string) (int64, bool) {
+	last, ok := p.windows[resolved]
+	if given != resolved {
+		if old, found := p.windows[given]; found && (!ok || old > last) {
+			last, ok = old, true
+		}
+	}
+	return last, ok
+}
+
+// LinkCustomer implements Store.
+func (s *MemoryStore) LinkCustomer(_ context.Context, phoneNumberID, from, to string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.phone(phoneNumberID)
+	g := p.g
+	rTo, rFrom := g.resolve(to), g.resolve(from)
+	if rFrom == rTo {
+		return nil
+	}
+	if g.links == nil {
+		g.links = make(map[string]string)
+	}
+	g.links[from] = rTo
+	g.links[rFrom] = rTo
+	// Windows are per phone number: the link moves the one of this number;
+	// another number's window under from is found through the link.
+	if w, ok := p.windows[rFrom]; ok {
+		if cur, has := p.windows[rTo]; !has || w > cur {
+			p.windows[rTo] = w
+		}
+		delete(p.windows, rFrom)
+	}
+	if at, ok := g.starts[rFrom]; ok {
+		g.remove(rFrom, at)
+		g.count(rTo, at)
+	}
+	return nil
+}
+
 // RecordInbound implements Store.
-func (s *MemoryStore) RecordInbound(_ context.Context, phoneNumberID, customerWAID string, at time.Time) error {
+func (s *MemoryStore) RecordInbound(_ context.Context, phoneNumberID, customerID string, at time.Time) error {
 	t := ms(at)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p := s.phone(phoneNumberID)
-	if last, ok := p.windows[customerWAID]; !ok || t > last {
-		p.windows[customerWAID] = t
+	customerID = p.g.resolve(customerID)
+	if last, ok := p.windows[customerID]; !ok || t > last {
+		p.windows[customerID] = t
 	}
 	// Closed windows are dropped in sweeps whose cost is spread over the
 	// inserts that grew the map, so memory follows the live windows.
@@ -144,11 +233,11 @@ func (s *MemoryStore) RecordInbound(_ context.Context, phoneNumberID, customerWA
 }
 
 // SetTier implements Store.
-func (s *MemoryStore) SetTier(_ context.Context, phoneNumberID string, tier Tier, limit int) error {
+func (s *MemoryStore) SetTier(_ context.Context, id string, tier Tier, limit int) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p := s.phone(phoneNumberID)
-	p.tier, p.limit, p.tierKnown = tier, limit, true
+	g := s.group(id)
+	g.tier, g.limit, g.tierKnown = tier, limit, true
 	return nil
 }
 
@@ -159,82 +248,95 @@ func (s *MemoryStore) StartConversation(_ context.Context, req StartRequest) (St
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p := s.phone(req.PhoneNumberID)
-	p.trim(at - day)
+	g := p.g
+	g.trim(at - day)
+	customer := g.resolve(req.CustomerID)
 	var res StartResult
-	res.Tier, res.Limit, res.TierKnown = p.tier, p.limit, p.tierKnown
+	res.Portfolio = p.gid
+	res.Tier, res.Limit, res.TierKnown = g.tier, g.limit, g.tierKnown
 	limit := req.DefaultLimit
-	if p.tierKnown {
-		limit = p.limit
+	if g.tierKnown {
+		limit = g.limit
 	}
-	last, hasLast := p.windows[req.CustomerWAID]
+	last, hasLast := p.lastInbound(req.CustomerID, customer)
 	if hasLast {
 		res.LastInbound = fromMS(last)
 	}
-	start, hasStart := p.starts[req.CustomerWAID]
+	_, counted := g.starts[customer]
 	switch {
 	case !req.IgnoreWindow && hasLast && at < last+day:
 		res.Kind = KindServiceWindow
-	case hasStart && start <= at:
+	case counted:
+		// Already one of the unique customers of the moving day: the send
+		// keeps them counted a day from now, and adds nobody.
+		g.count(customer, at)
 		res.Kind = KindOpenConversation
-	case !hasStart && req.Enforce && limit >= 0 && len(p.order) >= limit:
+	case req.Enforce && limit >= 0 && len(g.order) >= limit:
 		res.Kind = KindLimitReached
 	default:
-		// A recorded start after at came from an event seen out of order:
-		// the conversation really began at at.
-		if hasStart {
-			p.remove(req.CustomerWAID, start)
-		}
-		p.insert(req.CustomerWAID, at)
-		res.Kind, start, hasStart = KindNewConversation, at, true
+		g.count(customer, at)
+		res.Kind = KindNewConversation
 	}
-	if hasStart {
+	if start, ok := g.starts[customer]; ok {
 		res.ConversationStart = fromMS(start)
 	}
-	res.Used = len(p.order)
+	res.Used = len(g.order)
 	if res.Used > 0 {
-		res.Oldest = fromMS(p.order[0].at)
+		res.Oldest = fromMS(g.order[0].at)
 	}
 	return res, nil
 }
 
-// trim forgets conversations started at or before cut.
-func (p *phoneState) trim(cut int64) {
+// trim forgets customers last counted at or before cut.
+func (g *group) trim(cut int64) {
 	n := 0
-	for n < len(p.order) && p.order[n].at <= cut {
-		e := p.order[n]
-		if p.starts[e.customer] == e.at {
-			delete(p.starts, e.customer)
+	for n < len(g.order) && g.order[n].at <= cut {
+		e := g.order[n]
+		if g.starts[e.customer] == e.at {
+			delete(g.starts, e.customer)
 		}
-		p.order[n] = started{} // let the string go
+		g.order[n] = started{} // let the string go
 		n++
 	}
-	p.order = p.order[n:]
+	g.order = g.order[n:]
 }
 
-// insert keeps order sorted; starts nearly always arrive in time order, so
+// count records a send counting customer at at, keeping the later of at and
+// the time already recorded.
+func (g *group) count(customer string, at int64) {
+	if cur, ok := g.starts[customer]; ok {
+		if cur >= at {
+			return
+		}
+		g.remove(customer, cur)
+	}
+	g.insert(customer, at)
+}
+
+// insert keeps order sorted; sends nearly always arrive in time order, so
 // the search from the end stops at once.
-func (p *phoneState) insert(customer string, at int64) {
-	i := len(p.order)
-	for i > 0 && p.order[i-1].at > at {
+func (g *group) insert(customer string, at int64) {
+	i := len(g.order)
+	for i > 0 && g.order[i-1].at > at {
 		i--
 	}
-	p.order = append(p.order, started{})
-	copy(p.order[i+1:], p.order[i:])
-	p.order[i] = started{at: at, customer: customer}
-	p.starts[customer] = at
+	g.order = append(g.order, started{})
+	copy(g.order[i+1:], g.order[i:])
+	g.order[i] = started{at: at, customer: customer}
+	g.starts[customer] = at
 }
 
-func (p *phoneState) remove(customer string, at int64) {
-	for i := firstAfter(p.order, at-1); i < len(p.order) && p.order[i].at == at; i++ {
-		if p.order[i].customer == customer {
-			p.order = append(p.order[:i], p.order[i+1:]...)
+func (g *group) remove(customer string, at int64) {
+	for i := firstAfter(g.order, at-1); i < len(g.order) && g.order[i].at == at; i++ {
+		if g.order[i].customer == customer {
+			g.order = append(g.order[:i], g.order[i+1:]...)
 			break
 		}
 	}
-	delete(p.starts, customer)
+	delete(g.starts, customer)
 }
 
-// firstAfter returns the index of the first conversation started after t.
+// firstAfter returns the index of the first entry counted after t.
 // Written out rather than sort.Search so the question path stays
 // allocation-free whatever the compiler decides about closures.
 func firstAfter(order []started, t int64) int {
@@ -251,29 +353,44 @@ func firstAfter(order []started, t int64) int {
 }
 
 // Snapshot implements Store.
-func (s *MemoryStore) Snapshot(_ context.Context, phoneNumberID, customerWAID string, now time.Time) (Snapshot, error) {
+func (s *MemoryStore) Snapshot(_ context.Context, phoneNumberID, customerID string, now time.Time) (Snapshot, error) {
 	t := ms(now)
 	cut := t - Day.Milliseconds()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var snap Snapshot
+	var g *group
 	p := s.phones[phoneNumberID]
-	if p == nil {
+	if p != nil {
+		snap.Portfolio, g = p.gid, p.g
+	} else {
+		snap.Portfolio = s.groupID(phoneNumberID)
+		g = s.groups[snap.Portfolio]
+	}
+	if customerID != "" {
+		given := customerID
+		if g != nil {
+			customerID = g.resolve(customerID)
+		}
+		if p != nil {
+			if last, ok := p.lastInbound(given, customerID); ok {
+				snap.LastInbound = fromMS(last)
+			}
+		}
+	}
+	if g == nil {
 		return snap, nil
 	}
-	snap.Tier, snap.Limit, snap.TierKnown = p.tier, p.limit, p.tierKnown
-	if customerWAID != "" {
-		if last, ok := p.windows[customerWAID]; ok {
-			snap.LastInbound = fromMS(last)
-		}
-		if start, ok := p.starts[customerWAID]; ok && start > cut {
+	snap.Tier, snap.Limit, snap.TierKnown = g.tier, g.limit, g.tierKnown
+	if customerID != "" {
+		if start, ok := g.starts[customerID]; ok && start > cut {
 			snap.ConversationStart = fromMS(start)
 		}
 	}
-	i := firstAfter(p.order, cut)
-	snap.Used = len(p.order) - i
+	i := firstAfter(g.order, cut)
+	snap.Used = len(g.order) - i
 	if snap.Used > 0 {
-		snap.Oldest = fromMS(p.order[i].at)
+		snap.Oldest = fromMS(g.order[i].at)
 	}
 	return snap, nil
 }

@@ -5,15 +5,18 @@ import (
 	"strings"
 )
 
-// Tier is a phone number's messaging-limit tier as Meta names it, such as
-// "TIER_1K". Meta adds and renames tiers (TIER_1K gave way to TIER_2K), so a
-// value not listed here is kept as-is and read by its shape: "TIER_<n>" or
-// "TIER_<n>K".
+// Tier is a business portfolio's messaging-limit tier as Meta names it,
+// such as "TIER_2K". Meta adds and renames tiers (TIER_1K gave way to
+// TIER_2K), so a value not listed here is kept as-is and read by its shape:
+// "TIER_<n>" or "TIER_<n>K".
 type Tier string
 
 // The tiers Meta has documented. Each is the number of unique customers a
-// phone number may start business-initiated conversations with in a rolling
-// 24 hours.
+// business portfolio, all its numbers together, may deliver messages to
+// outside their service window in a moving 24 hours. The ladder since
+// 2025-10-07 is Tier250 (every new portfolio), Tier2K, Tier10K, Tier100K and
+// TierUnlimited; Tier50 (the old start of unverified businesses) and Tier1K
+// are retired and kept so older data still reads.
 const (
 	Tier50        Tier = "TIER_50"
 	Tier250       Tier = "TIER_250"

@@ -95,17 +95,23 @@ func TestAWindowNeverOpenedIsClosedWithNoEnd(t *testing.T) {
 	assert.Equal(t, policy.Window{}, w)
 }
 
-func TestLimitCountsUniqueCustomersOverARollingDay(t *testing.T) {
+func TestLimitCountsUniqueCustomersOverAMovingDay(t *testing.T) {
 	t.Parallel()
+	// Alice is messaged at 0 and again at 0:30, Bob at 1:00: Alice counts
+	// once, until 24 hours after her latest message.
+	lim := func(used int, next time.Time) policy.Limit {
+		return policy.Limit{Portfolio: phoneID, Tier: policy.Tier250, TierKnown: true, Max: 250, Used: used, Remaining: 250 - used, NextSlotAt: next}
+	}
 	tests := []struct {
 		name string
 		at   time.Duration
 		want policy.Limit
 	}{
-		{"both conversations count an hour after the second", 2 * time.Hour, policy.Limit{Tier: policy.Tier250, TierKnown: true, Max: 250, Used: 2, Remaining: 248, NextSlotAt: t0.Add(policy.Day)}},
-		{"at 23:59:59 after the first it still counts", policy.Day - time.Second, policy.Limit{Tier: policy.Tier250, TierKnown: true, Max: 250, Used: 2, Remaining: 248, NextSlotAt: t0.Add(policy.Day)}},
-		{"at 24:00:00 after the first it no longer counts", policy.Day, policy.Limit{Tier: policy.Tier250, TierKnown: true, Max: 250, Used: 1, Remaining: 249, NextSlotAt: t0.Add(time.Hour + policy.Day)}},
-		{"at 24:00:00 after the second none counts", time.Hour + policy.Day, policy.Limit{Tier: policy.Tier250, TierKnown: true, Max: 250, Used: 0, Remaining: 250}},
+		{"both count an hour after the second", 2 * time.Hour, lim(2, t0.Add(30*time.Minute+policy.Day))},
+		{"at 24:00:00 after alice's first she still counts", policy.Day, lim(2, t0.Add(30*time.Minute+policy.Day))},
+		{"one millisecond before 24 hours after her latest she still counts", 30*time.Minute + policy.Day - time.Millisecond, lim(2, t0.Add(30*time.Minute+policy.Day))},
+		{"at 24:00:00 after her latest she no longer counts", 30*time.Minute + policy.Day, lim(1, t0.Add(time.Hour+policy.Day))},
+		{"at 24:00:00 after bob's none counts", time.Hour + policy.Day, lim(0, time.Time{})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -116,7 +122,7 @@ func TestLimitCountsUniqueCustomersOverARollingDay(t *testing.T) {
 			for _, send := range []struct {
 				at       time.Duration
 				customer string
-			}{{0, alice}, {30 * time.Minute, alice}, {time.Hour, bob}} { // alice's second is inside her conversation
+			}{{0, alice}, {30 * time.Minute, alice}, {time.Hour, bob}} {
 				c.Set(t0.Add(send.at))
 				_, err := tr.ObserveSent(ctx, policy.Sent{PhoneNumberID: phoneID, CustomerWAID: send.customer, Template: true})
 				require.NoError(t, err)
@@ -253,12 +259,13 @@ func TestTierChangesSetTheLimit(t *testing.T) {
 		tier policy.Tier
 		want policy.Limit
 	}{
-		{"no tier observed means the default, Meta's unverified 50", "", policy.Limit{Tier: policy.Tier50, Max: 50, Remaining: 50}},
-		{"TIER_1K allows a thousand", "TIER_1K", policy.Limit{Tier: policy.Tier1K, TierKnown: true, Max: 1000, Remaining: 1000}},
-		{"a lower-case tier is understood", "tier_2k", policy.Limit{Tier: policy.Tier2K, TierKnown: true, Max: 2000, Remaining: 2000}},
+		{"no tier observed means the default, where Meta starts every portfolio", "", policy.Limit{Tier: policy.Tier250, Max: 250, Remaining: 250}},
+		{"TIER_2K allows two thousand", "TIER_2K", policy.Limit{Tier: policy.Tier2K, TierKnown: true, Max: 2000, Remaining: 2000}},
+		{"the retired TIER_1K still reads as a thousand", "TIER_1K", policy.Limit{Tier: policy.Tier1K, TierKnown: true, Max: 1000, Remaining: 1000}},
+		{"a lower-case tier is understood", "tier_10k", policy.Limit{Tier: policy.Tier10K, TierKnown: true, Max: 10000, Remaining: 10000}},
 		{"TIER_UNLIMITED has no limit", "TIER_UNLIMITED", policy.Limit{Tier: policy.TierUnlimited, TierKnown: true, Unlimited: true}},
 		{"a tier Meta adds later is read by its shape", "TIER_5K", policy.Limit{Tier: "TIER_5K", TierKnown: true, Max: 5000, Remaining: 5000}},
-		{"a tier without a number is kept and limited like the default", "TIER_BIG", policy.Limit{Tier: "TIER_BIG", TierKnown: true, Max: 50, Remaining: 50}},
+		{"a tier without a number is kept and limited like the default", "TIER_BIG", policy.Limit{Tier: "TIER_BIG", TierKnown: true, Max: 250, Remaining: 250}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -270,6 +277,7 @@ func TestTierChangesSetTheLimit(t *testing.T) {
 			}
 			l, err := tr.Limit(ctx, phoneID)
 			require.NoError(t, err)
+			tt.want.Portfolio = phoneID
 			assert.Equal(t, tt.want, l)
 		})
 	}
@@ -295,7 +303,7 @@ func TestMissingIdsAreRefusedBeforeTheStoreIsTouched(t *testing.T) {
 		assert.Contains(t, err.Error(), name)
 	}
 	_, err := tr.Window(ctx, "", "")
-	assert.ErrorContains(t, err, "phone_number_id is required; wa_id is required", "every problem at once")
+	assert.ErrorContains(t, err, "phone_number_id is required; wa_id or user_id is required", "every problem at once")
 }
 
 func TestBadOptionsAreRefused(t *testing.T) {

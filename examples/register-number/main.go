@@ -121,7 +121,7 @@ func run() error {
 	fmt.Printf("4. %s (%s): status %s -> %s, quality %s, code %s, tier %s",
 		n.DisplayPhoneNumber, n.VerifiedName, n.Status, n.State(), n.QualityRating, n.CodeVerificationStatus, n.MessagingLimitTier)
 	if known {
-		fmt.Printf(" (%s business-initiated conversations per 24h)", limit)
+		fmt.Printf(" (its business portfolio may message %s unique customers outside the service window per 24h, shared by all its numbers)", limit)
 	}
 	fmt.Println()
 
@@ -142,8 +142,8 @@ func run() error {
 	out, _ := json.MarshalIndent(p, "   ", "  ")
 	fmt.Printf("5. business profile updated:\n   %s\n", out)
 
-	rules := wabsp.UnverifiedWABALimits()
-	fmt.Printf("until the business is verified (per Kaleyra's Embedded Signup page): at most %d numbers, %s business-initiated conversations per 24h\n",
-		rules.MaxRegisteredNumbers, rules.BusinessInitiated)
+	rules := wabsp.StartingPortfolioLimits()
+	fmt.Printf("a new business portfolio: %s unique customers per 24h outside the service window, shared by its numbers; at most %d numbers until verified\n",
+		rules.BusinessInitiated, rules.MaxRegisteredNumbers)
 	return nil
 }

@@ -115,7 +115,8 @@ func newMux(secrets []string, verifyToken string, p *printer, st policy.Store) (
 	}
 	h, err := newHandler(secrets, verifyToken, p, st, func(ctx context.Context, w *wabsp.Webhook) error {
 		// Without a Graph client there is no display-number resolver, so
-		// tier changes are left to the phone numbers API.
+		// phone_number_quality_update is skipped; business_capability_update
+		// still sets the portfolio's tier.
 		return tracker.ObserveWebhook(ctx, w, nil)
 	})
 	if err != nil {

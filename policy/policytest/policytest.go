@@ -22,14 +22,23 @@ import (
 var T0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 
 const (
-	phone = "106540352242922"
-	alice = "447700900001"
-	bob   = "447700900002"
-	carol = "447700900003"
+	phone          = "106540352242922"
+	alice          = "447700900001"
+	bob            = "447700900002"
+	carol          = "447700900003"
+	otherPhone     = "106540352242923"
+	waba           = "102290129340398"
+	portfolio      = "198765432109876"
+	otherPortfolio = "198765432109877"
+	// BSUIDs: a country code, a dot and up to 128 letters and digits.
+	aliceUser    = "GB.13491208655302741918"
+	aliceNewUser = "GB.55501234987654321098"
 )
 
 // RunStoreTests runs the conformance scenarios, each on a fresh, empty store
-// from newStore.
+// from newStore: windows exact at 24 hours, the moving count of unique
+// customers shared by the numbers of a portfolio, customers by phone number
+// or BSUID, and deduplication.
 func RunStoreTests(t *testing.T, newStore func(t *testing.T) policy.Store) {
 	t.Run("a window is open one millisecond before 24 hours and closed at 24 hours", func(t *testing.T) {
 		s, ctx := newStore(t), context.Background()
@@ -47,7 +56,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) policy.Store) {
 			{policy.Day - time.Millisecond, policy.KindServiceWindow},
 			{policy.Day, policy.KindNewConversation},
 		} {
-			res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: alice, At: T0.Add(tc.after), DefaultLimit: 50})
+			res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: alice, At: T0.Add(tc.after), DefaultLimit: 50})
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, res.Kind, "at +%v", tc.after)
 		}
@@ -62,30 +71,40 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) policy.Store) {
 		assert.True(t, T0.Add(time.Hour).Equal(snap.LastInbound), "last inbound %v", snap.LastInbound)
 	})
 
-	t.Run("a business-initiated conversation stays open for exactly 24 hours", func(t *testing.T) {
+	t.Run("a customer stays counted until exactly 24 hours after the latest send that counted them", func(t *testing.T) {
 		s, ctx := newStore(t), context.Background()
+		latest := time.Hour + policy.Day - time.Millisecond
 		for _, tc := range []struct {
 			after time.Duration
 			want  policy.Kind
 			start time.Duration
 		}{
 			{0, policy.KindNewConversation, 0},
-			{time.Hour, policy.KindOpenConversation, 0},
-			{policy.Day - time.Second, policy.KindOpenConversation, 0},
-			{policy.Day, policy.KindNewConversation, policy.Day},
+			{time.Hour, policy.KindOpenConversation, time.Hour},
+			{latest, policy.KindOpenConversation, latest},
+			{time.Hour, policy.KindOpenConversation, latest}, // late news of an earlier send changes nothing
+			{latest + policy.Day, policy.KindNewConversation, latest + policy.Day},
 		} {
-			res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: alice, At: T0.Add(tc.after), DefaultLimit: 50})
+			res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: alice, At: T0.Add(tc.after), DefaultLimit: 50})
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, res.Kind, "at +%v", tc.after)
-			assert.True(t, T0.Add(tc.start).Equal(res.ConversationStart), "at +%v: start %v", tc.after, res.ConversationStart)
+			assert.True(t, T0.Add(tc.start).Equal(res.ConversationStart), "at +%v: counted from %v", tc.after, res.ConversationStart)
 			assert.Equal(t, 1, res.Used, "at +%v", tc.after)
+		}
+		for _, tc := range []struct {
+			at   time.Duration
+			used int
+		}{{latest + policy.Day - time.Millisecond, 1}, {latest + 2*policy.Day, 0}} {
+			snap, err := s.Snapshot(ctx, phone, alice, T0.Add(tc.at))
+			require.NoError(t, err)
+			assert.Equal(t, tc.used, snap.Used, "at +%v", tc.at)
 		}
 	})
 
 	t.Run("the rolling count drops a conversation exactly 24 hours after it started", func(t *testing.T) {
 		s, ctx := newStore(t), context.Background()
 		for i, c := range []string{alice, bob, carol} {
-			_, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: c, At: T0.Add(time.Duration(i) * time.Hour), DefaultLimit: 50})
+			_, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: c, At: T0.Add(time.Duration(i) * time.Hour), DefaultLimit: 50})
 			require.NoError(t, err)
 		}
 		for _, tc := range []struct {
@@ -114,7 +133,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) policy.Store) {
 	t.Run("an enforced start beyond the limit is refused and records nothing", func(t *testing.T) {
 		s, ctx := newStore(t), context.Background()
 		start := func(c string, enforce bool) policy.StartResult {
-			res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: c, At: T0.Add(time.Minute), Enforce: enforce, DefaultLimit: 2})
+			res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: c, At: T0.Add(time.Minute), Enforce: enforce, DefaultLimit: 2})
 			require.NoError(t, err)
 			return res
 		}
@@ -135,13 +154,13 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) policy.Store) {
 		require.NoError(t, s.SetTier(ctx, phone, policy.Tier50, 1))
 		snap, err := s.Snapshot(ctx, phone, "", T0)
 		require.NoError(t, err)
-		assert.Equal(t, policy.Snapshot{Tier: policy.Tier50, Limit: 1, TierKnown: true}, snap)
+		assert.Equal(t, policy.Snapshot{Portfolio: phone, Tier: policy.Tier50, Limit: 1, TierKnown: true}, snap)
 
-		req := policy.StartRequest{PhoneNumberID: phone, CustomerWAID: alice, At: T0, Enforce: true, DefaultLimit: 100}
+		req := policy.StartRequest{PhoneNumberID: phone, CustomerID: alice, At: T0, Enforce: true, DefaultLimit: 100}
 		res, err := s.StartConversation(ctx, req)
 		require.NoError(t, err)
 		assert.Equal(t, policy.KindNewConversation, res.Kind)
-		req.CustomerWAID = bob
+		req.CustomerID = bob
 		res, err = s.StartConversation(ctx, req)
 		require.NoError(t, err)
 		assert.Equal(t, policy.KindLimitReached, res.Kind)
@@ -158,34 +177,230 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) policy.Store) {
 	t.Run("Meta's word that a conversation is business-initiated beats an open window", func(t *testing.T) {
 		s, ctx := newStore(t), context.Background()
 		require.NoError(t, s.RecordInbound(ctx, phone, alice, T0))
-		res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: alice, At: T0.Add(time.Hour), IgnoreWindow: true, DefaultLimit: 50})
+		res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: alice, At: T0.Add(time.Hour), IgnoreWindow: true, DefaultLimit: 50})
 		require.NoError(t, err)
 		assert.Equal(t, policy.KindNewConversation, res.Kind)
 		assert.Equal(t, 1, res.Used)
 	})
 
-	t.Run("a start seen out of order moves the conversation earlier without counting it twice", func(t *testing.T) {
+	t.Run("a send seen out of order counts the customer once, from the later send", func(t *testing.T) {
 		s, ctx := newStore(t), context.Background()
-		_, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: alice, At: T0.Add(2 * time.Hour), DefaultLimit: 50})
+		_, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: alice, At: T0.Add(2 * time.Hour), DefaultLimit: 50})
 		require.NoError(t, err)
-		res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: alice, At: T0.Add(time.Hour), DefaultLimit: 50})
+		res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: alice, At: T0.Add(time.Hour), DefaultLimit: 50})
 		require.NoError(t, err)
-		assert.Equal(t, policy.KindNewConversation, res.Kind)
+		assert.Equal(t, policy.KindOpenConversation, res.Kind)
 		assert.Equal(t, 1, res.Used)
-		assert.True(t, T0.Add(time.Hour).Equal(res.ConversationStart))
-		snap, err := s.Snapshot(ctx, phone, alice, T0.Add(policy.Day+time.Hour))
+		assert.True(t, T0.Add(2*time.Hour).Equal(res.ConversationStart))
+		snap, err := s.Snapshot(ctx, phone, alice, T0.Add(policy.Day+2*time.Hour-time.Millisecond))
 		require.NoError(t, err)
-		assert.Equal(t, 0, snap.Used, "the conversation ended 24 hours after its real start")
+		assert.Equal(t, 1, snap.Used)
+		snap, err = s.Snapshot(ctx, phone, alice, T0.Add(policy.Day+2*time.Hour))
+		require.NoError(t, err)
+		assert.Equal(t, 0, snap.Used, "counted until 24 hours after the later send")
 	})
 
-	t.Run("phone numbers do not share windows or counts", func(t *testing.T) {
+	t.Run("phone numbers of different portfolios share neither windows nor counts", func(t *testing.T) {
 		s, ctx := newStore(t), context.Background()
 		require.NoError(t, s.RecordInbound(ctx, phone, alice, T0))
-		_, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: bob, At: T0, DefaultLimit: 50})
+		_, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: bob, At: T0, DefaultLimit: 50})
 		require.NoError(t, err)
-		snap, err := s.Snapshot(ctx, "999999999999999", alice, T0)
+		snap, err := s.Snapshot(ctx, otherPhone, alice, T0)
 		require.NoError(t, err)
-		assert.Equal(t, policy.Snapshot{}, snap)
+		assert.Equal(t, policy.Snapshot{Portfolio: otherPhone}, snap, "each number counts alone while its portfolio is unknown")
+
+		require.NoError(t, s.SetPortfolio(ctx, phone, portfolio))
+		require.NoError(t, s.SetPortfolio(ctx, otherPhone, otherPortfolio))
+		snap, err = s.Snapshot(ctx, otherPhone, alice, T0)
+		require.NoError(t, err)
+		assert.Equal(t, policy.Snapshot{Portfolio: otherPortfolio}, snap)
+	})
+
+	t.Run("the numbers of one portfolio draw on one count and keep their own windows", func(t *testing.T) {
+		s, ctx := newStore(t), context.Background()
+		require.NoError(t, s.SetPortfolio(ctx, phone, portfolio))
+		require.NoError(t, s.SetPortfolio(ctx, otherPhone, portfolio))
+		require.NoError(t, s.SetTier(ctx, portfolio, policy.Tier("TIER_2"), 2))
+		start := func(number, c string, at time.Duration) policy.StartResult {
+			t.Helper()
+			res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: number, CustomerID: c, At: T0.Add(at), Enforce: true, DefaultLimit: 250})
+			require.NoError(t, err)
+			assert.Equal(t, portfolio, res.Portfolio)
+			return res
+		}
+		assert.Equal(t, policy.KindNewConversation, start(phone, alice, 0).Kind)
+		assert.Equal(t, policy.KindNewConversation, start(otherPhone, bob, time.Hour).Kind)
+		res := start(phone, carol, 2*time.Hour)
+		assert.Equal(t, policy.KindLimitReached, res.Kind, "the other number used the last slot")
+		assert.Equal(t, 2, res.Used)
+		assert.Equal(t, 2, res.Limit)
+		assert.Equal(t, policy.KindOpenConversation, start(otherPhone, alice, 3*time.Hour).Kind, "a customer counts once for the portfolio")
+
+		require.NoError(t, s.RecordInbound(ctx, phone, carol, T0.Add(4*time.Hour)))
+		assert.Equal(t, policy.KindServiceWindow, start(phone, carol, 5*time.Hour).Kind)
+		assert.Equal(t, policy.KindLimitReached, start(otherPhone, carol, 5*time.Hour).Kind, "a window is the number's own")
+
+		for _, tc := range []struct {
+			at   time.Duration
+			used int
+		}{
+			{time.Hour + policy.Day - time.Millisecond, 2}, // bob counted at +1h, alice again at +3h
+			{time.Hour + policy.Day, 1},
+			{3*time.Hour + policy.Day, 0},
+		} {
+			for _, number := range []string{phone, otherPhone} {
+				snap, err := s.Snapshot(ctx, number, "", T0.Add(tc.at))
+				require.NoError(t, err)
+				assert.Equal(t, tc.used, snap.Used, "%s at +%v", number, tc.at)
+			}
+		}
+	})
+
+	t.Run("a number's count and tier join its portfolio when it is mapped", func(t *testing.T) {
+		s, ctx := newStore(t), context.Background()
+		require.NoError(t, s.SetTier(ctx, phone, policy.Tier2K, 2000))
+		_, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: alice, At: T0, DefaultLimit: 250})
+		require.NoError(t, err)
+		_, err = s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: bob, At: T0.Add(time.Hour), DefaultLimit: 250})
+		require.NoError(t, err)
+		require.NoError(t, s.RecordInbound(ctx, phone, carol, T0))
+		require.NoError(t, s.LinkCustomer(ctx, phone, alice, aliceUser))
+
+		require.NoError(t, s.SetPortfolio(ctx, otherPhone, portfolio))
+		require.NoError(t, s.SetTier(ctx, portfolio, policy.Tier250, 250))
+		_, err = s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: otherPhone, CustomerID: bob, At: T0.Add(2 * time.Hour), DefaultLimit: 250})
+		require.NoError(t, err)
+
+		require.NoError(t, s.SetPortfolio(ctx, phone, portfolio))
+		p, err := s.Portfolio(ctx, phone)
+		require.NoError(t, err)
+		assert.Equal(t, portfolio, p)
+		p, err = s.Portfolio(ctx, "123456789012345")
+		require.NoError(t, err)
+		assert.Empty(t, p, "an id never mapped has no portfolio")
+
+		snap, err := s.Snapshot(ctx, otherPhone, aliceUser, T0.Add(3*time.Hour))
+		require.NoError(t, err)
+		assert.Equal(t, portfolio, snap.Portfolio)
+		assert.Equal(t, 2, snap.Used, "alice and bob, bob once")
+		assert.Equal(t, policy.Tier2K, snap.Tier, "the higher tier wins")
+		assert.Equal(t, 2000, snap.Limit)
+		assert.True(t, T0.Equal(snap.ConversationStart), "alice's count and link came along")
+		snap, err = s.Snapshot(ctx, phone, bob, T0.Add(3*time.Hour))
+		require.NoError(t, err)
+		assert.True(t, T0.Add(2*time.Hour).Equal(snap.ConversationStart), "bob at the later of the two sends")
+		snap, err = s.Snapshot(ctx, phone, carol, T0.Add(3*time.Hour))
+		require.NoError(t, err)
+		assert.True(t, T0.Equal(snap.LastInbound), "the number's windows came along")
+		require.NoError(t, s.SetPortfolio(ctx, phone, portfolio), "mapping again changes nothing")
+		snap, err = s.Snapshot(ctx, phone, "", T0.Add(3*time.Hour))
+		require.NoError(t, err)
+		assert.Equal(t, 2, snap.Used)
+	})
+
+	t.Run("a tier set through a WABA reaches every number of its portfolio", func(t *testing.T) {
+		s, ctx := newStore(t), context.Background()
+		require.NoError(t, s.SetPortfolio(ctx, waba, portfolio))
+		require.NoError(t, s.SetPortfolio(ctx, phone, portfolio))
+		require.NoError(t, s.SetTier(ctx, waba, policy.Tier10K, 10000))
+		snap, err := s.Snapshot(ctx, phone, "", T0)
+		require.NoError(t, err)
+		assert.Equal(t, policy.Snapshot{Portfolio: portfolio, Tier: policy.Tier10K, Limit: 10000, TierKnown: true}, snap)
+	})
+
+	t.Run("a window opened under a BSUID is found by the phone number linked to it, before or after", func(t *testing.T) {
+		for _, linkFirst := range []bool{true, false} {
+			s, ctx := newStore(t), context.Background()
+			if linkFirst {
+				require.NoError(t, s.LinkCustomer(ctx, phone, alice, aliceUser))
+			}
+			require.NoError(t, s.RecordInbound(ctx, phone, aliceUser, T0))
+			if !linkFirst {
+				require.NoError(t, s.LinkCustomer(ctx, phone, alice, aliceUser))
+			}
+			for _, id := range []string{alice, aliceUser} {
+				for _, tc := range []struct {
+					after time.Duration
+					want  policy.Kind
+				}{
+					{policy.Day - time.Millisecond, policy.KindServiceWindow},
+					{policy.Day, policy.KindNewConversation},
+				} {
+					snap, err := s.Snapshot(ctx, phone, id, T0.Add(tc.after))
+					require.NoError(t, err)
+					assert.True(t, T0.Equal(snap.LastInbound), "link first %v, %s: last inbound %v", linkFirst, id, snap.LastInbound)
+					res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: id, At: T0.Add(tc.after), DefaultLimit: 50, Enforce: true})
+					require.NoError(t, err)
+					if tc.want == policy.KindNewConversation && id == aliceUser {
+						tc.want = policy.KindOpenConversation // the phone number's send just started it
+					}
+					assert.Equal(t, tc.want, res.Kind, "link first %v, %s at +%v", linkFirst, id, tc.after)
+					assert.LessOrEqual(t, res.Used, 1, "one customer counts once whichever id is used")
+				}
+			}
+		}
+	})
+
+	t.Run("a phone number's window and conversation join its BSUID's when linked", func(t *testing.T) {
+		s, ctx := newStore(t), context.Background()
+		require.NoError(t, s.RecordInbound(ctx, phone, alice, T0.Add(time.Hour)))
+		require.NoError(t, s.RecordInbound(ctx, phone, aliceUser, T0))
+		_, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: aliceUser, At: T0.Add(-2 * time.Hour), IgnoreWindow: true, DefaultLimit: 50})
+		require.NoError(t, err)
+		_, err = s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: alice, At: T0.Add(-time.Hour), IgnoreWindow: true, DefaultLimit: 50})
+		require.NoError(t, err)
+		snap, err := s.Snapshot(ctx, phone, "", T0)
+		require.NoError(t, err)
+		require.Equal(t, 2, snap.Used, "before the link they look like two customers")
+
+		require.NoError(t, s.LinkCustomer(ctx, phone, alice, aliceUser))
+		for _, id := range []string{alice, aliceUser} {
+			snap, err := s.Snapshot(ctx, phone, id, T0.Add(2*time.Hour))
+			require.NoError(t, err)
+			assert.True(t, T0.Add(time.Hour).Equal(snap.LastInbound), "%s: the later window wins, got %v", id, snap.LastInbound)
+			assert.True(t, T0.Add(-time.Hour).Equal(snap.ConversationStart), "%s: the later count wins, got %v", id, snap.ConversationStart)
+			assert.Equal(t, 1, snap.Used, "%s: counted once", id)
+		}
+		require.NoError(t, s.LinkCustomer(ctx, phone, alice, aliceUser), "linking again changes nothing")
+		snap, err = s.Snapshot(ctx, phone, alice, T0.Add(2*time.Hour))
+		require.NoError(t, err)
+		assert.Equal(t, 1, snap.Used)
+	})
+
+	t.Run("an id change moves the window and conversation, and the old ids read the new one", func(t *testing.T) {
+		s, ctx := newStore(t), context.Background()
+		require.NoError(t, s.LinkCustomer(ctx, phone, alice, aliceUser))
+		require.NoError(t, s.RecordInbound(ctx, phone, aliceUser, T0))
+		_, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: aliceUser, At: T0, IgnoreWindow: true, DefaultLimit: 50})
+		require.NoError(t, err)
+
+		require.NoError(t, s.LinkCustomer(ctx, phone, aliceUser, aliceNewUser))
+		for _, id := range []string{aliceNewUser, aliceUser, alice} {
+			snap, err := s.Snapshot(ctx, phone, id, T0.Add(policy.Day-time.Millisecond))
+			require.NoError(t, err)
+			assert.True(t, T0.Equal(snap.LastInbound), "%s: last inbound %v", id, snap.LastInbound)
+			assert.True(t, T0.Equal(snap.ConversationStart), "%s: conversation start %v", id, snap.ConversationStart)
+			assert.Equal(t, 1, snap.Used, id)
+		}
+		require.NoError(t, s.RecordInbound(ctx, phone, alice, T0.Add(time.Hour)))
+		snap, err := s.Snapshot(ctx, phone, aliceNewUser, T0.Add(time.Hour))
+		require.NoError(t, err)
+		assert.True(t, T0.Add(time.Hour).Equal(snap.LastInbound), "a message by the old phone number lands on the new id")
+		snap, err = s.Snapshot(ctx, phone, bob, T0)
+		require.NoError(t, err)
+		assert.True(t, snap.LastInbound.IsZero(), "other customers are untouched")
+	})
+
+	t.Run("a link back to where an id already leads is no cycle", func(t *testing.T) {
+		s, ctx := newStore(t), context.Background()
+		require.NoError(t, s.LinkCustomer(ctx, phone, alice, aliceUser))
+		require.NoError(t, s.LinkCustomer(ctx, phone, aliceUser, alice))
+		require.NoError(t, s.RecordInbound(ctx, phone, alice, T0))
+		for _, id := range []string{alice, aliceUser} {
+			snap, err := s.Snapshot(ctx, phone, id, T0)
+			require.NoError(t, err)
+			assert.True(t, T0.Equal(snap.LastInbound), id)
+		}
 	})
 
 	t.Run("deduplication moves a key from claimed to done, only after Complete", func(t *testing.T) {
@@ -230,7 +445,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) policy.Store) {
 		s := newStore(t)
 		const n, limit = 64, 10
 		kinds := concurrently(t, n, func(ctx context.Context, i int) (policy.Kind, error) {
-			res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: fmt.Sprintf("44770090%04d", i), At: T0, Enforce: true, DefaultLimit: limit})
+			res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: fmt.Sprintf("44770090%04d", i), At: T0, Enforce: true, DefaultLimit: limit})
 			return res.Kind, err
 		})
 		assert.Equal(t, map[policy.Kind]int{policy.KindNewConversation: limit, policy.KindLimitReached: n - limit}, kinds)
@@ -242,7 +457,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) policy.Store) {
 	t.Run("concurrent starts with one customer count one conversation", func(t *testing.T) {
 		s := newStore(t)
 		kinds := concurrently(t, 64, func(ctx context.Context, i int) (policy.Kind, error) {
-			res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerWAID: alice, At: T0, Enforce: true, DefaultLimit: 1})
+			res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: alice, At: T0, Enforce: true, DefaultLimit: 1})
 			return res.Kind, err
 		})
 		assert.Equal(t, map[policy.Kind]int{policy.KindNewConversation: 1, policy.KindOpenConversation: 63}, kinds)

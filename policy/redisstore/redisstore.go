@@ -5,8 +5,15 @@
 //
 // Each operation is one Lua script, atomic on the server and one round trip
 // (the scripts are loaded by Open; after a server restart the first call of
-// each script takes a second trip to load it again). The keys of one phone
-// number share a cluster hash tag, so Redis Cluster works too.
+// each script takes a second trip to load it again). The keys of one
+// business portfolio share a cluster hash tag, so Redis Cluster works too.
+//
+// The portfolio of a phone number is kept under its own key and cached by
+// each Store: the first operation on a number an instance has not seen
+// costs one more round trip to read it, and a number found without a
+// portfolio is looked up again after NoPortfolioRecheck, so a portfolio
+// another instance records is seen within that time (what was counted
+// meanwhile under the number alone then joins the portfolio).
 //
 // It lives in a package of its own so that programs without Redis do not
 // link a Redis client.
@@ -17,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -34,10 +42,13 @@ type Store struct {
 	owned    bool
 	prefix   string
 	dedupTTL time.Duration
-	// keep is how long a window or conversation key outlives its last
-	// write: a day plus slack, so a key is never gone while it can still
-	// answer, even with the writer's clock a little ahead of Redis's.
+	// keep is how long a window or count key outlives its last write: a
+	// day plus slack, so a key is never gone while it can still answer,
+	// even with the writer's clock a little ahead of Redis's.
 	keep time.Duration
+
+	mu     sync.RWMutex
+	groups map[string]groupEntry // id -> the group its keys are under
 }
 
 var _ policy.Store = (*Store)(nil)
@@ -63,7 +74,8 @@ func WithDedupTTL(ttl time.Duration) Option {
 
 // New returns a Store using rdb, which the caller keeps and closes.
 func New(rdb redis.UniversalClient, opts ...Option) *Store {
-	s := &Store{rdb: rdb, prefix: DefaultPrefix, dedupTTL: policy.DefaultDedupTTL, keep: policy.Day + time.Hour}
+	s := &Store{rdb: rdb, prefix: DefaultPrefix, dedupTTL: policy.DefaultDedupTTL, keep: policy.Day + time.Hour,
+		groups: make(map[string]groupEntry)}
 	for _, o := range opts {
 		o(s)
 	}
@@ -91,7 +103,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 // Load loads the scripts into Redis, so that the first call of each is one
 // round trip too. Open calls it.
 func (s *Store) Load(ctx context.Context) error {
-	for _, sc := range []*redis.Script{recordInbound, startConversation, snapshot, claim, release, reserveOnboarding} {
+	for _, sc := range []*redis.Script{recordInbound, linkCustomer, startConversation, snapshot, exportGroup, importGroup, claim, release, reserveOnboarding} {
 		if err := sc.Load(ctx, s.rdb).Err(); err != nil {
 			return fmt.Errorf("redisstore: loading scripts: %w", err)
 		}
@@ -107,26 +119,56 @@ func (s *Store) Close() error {
 	return s.rdb.Close()
 }
 
-func (s *Store) keys(phoneNumberID, customerWAID string) []string {
-	base := s.prefix + "{" + phoneNumberID + "}:"
-	return []string{base + "w:" + customerWAID, base + "c", base + "t"}
+// keys returns the keys of scripts.go for a phone number and a customer id
+// as the caller gave it, under the number's group.
+func (s *Store) keys(ctx context.Context, phoneNumberID, customerID string) ([]string, string, error) {
+	g, err := s.group(ctx, phoneNumberID)
+	if err != nil {
+		return nil, "", err
+	}
+	return s.groupKeys(g, phoneNumberID, customerID), g, nil
+}
+
+func (s *Store) groupKeys(group, phoneNumberID, customerID string) []string {
+	base := s.prefix + "{" + group + "}:"
+	return []string{base + "w:" + customerID, base + "c", base + "t", base + "win:" + phoneNumberID, base + "id"}
 }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
 
 // RecordInbound implements policy.Store.
-func (s *Store) RecordInbound(ctx context.Context, phoneNumberID, customerWAID string, at time.Time) error {
-	err := recordInbound.Run(ctx, s.rdb, s.keys(phoneNumberID, customerWAID),
-		itoa(at.UnixMilli()), itoa(s.keep.Milliseconds())).Err()
+func (s *Store) RecordInbound(ctx context.Context, phoneNumberID, customerID string, at time.Time) error {
+	keys, _, err := s.keys(ctx, phoneNumberID, customerID)
+	if err == nil {
+		err = recordInbound.Run(ctx, s.rdb, keys,
+			customerID, itoa(at.UnixMilli()), itoa(s.keep.Milliseconds()), itoa(at.UnixMilli()-s.keep.Milliseconds())).Err()
+	}
 	if err != nil {
 		return fmt.Errorf("redisstore: recording an inbound message: %w", err)
 	}
 	return nil
 }
 
+// LinkCustomer implements policy.Store. Links are kept without expiry: a
+// phone number learned with a BSUID today finds a window the BSUID opens
+// next month.
+func (s *Store) LinkCustomer(ctx context.Context, phoneNumberID, from, to string) error {
+	keys, _, err := s.keys(ctx, phoneNumberID, from)
+	if err == nil {
+		err = linkCustomer.Run(ctx, s.rdb, keys, from, to, itoa(s.keep.Milliseconds())).Err()
+	}
+	if err != nil {
+		return fmt.Errorf("redisstore: linking customer ids: %w", err)
+	}
+	return nil
+}
+
 // SetTier implements policy.Store.
-func (s *Store) SetTier(ctx context.Context, phoneNumberID string, tier policy.Tier, limit int) error {
-	err := s.rdb.HSet(ctx, s.keys(phoneNumberID, "")[2], "name", string(tier), "limit", limit).Err()
+func (s *Store) SetTier(ctx context.Context, id string, tier policy.Tier, limit int) error {
+	g, err := s.group(ctx, id)
+	if err == nil {
+		err = s.rdb.HSet(ctx, s.groupKeys(g, id, "")[2], "name", string(tier), "limit", limit).Err()
+	}
 	if err != nil {
 		return fmt.Errorf("redisstore: recording a tier: %w", err)
 	}
@@ -137,8 +179,12 @@ func (s *Store) SetTier(ctx context.Context, phoneNumberID string, tier policy.T
 func (s *Store) StartConversation(ctx context.Context, req policy.StartRequest) (policy.StartResult, error) {
 	at := req.At.UnixMilli()
 	day := policy.Day.Milliseconds()
-	vals, err := startConversation.Run(ctx, s.rdb, s.keys(req.PhoneNumberID, req.CustomerWAID),
-		req.CustomerWAID, itoa(at), itoa(at-day), flag(req.Enforce), flag(req.IgnoreWindow),
+	keys, group, err := s.keys(ctx, req.PhoneNumberID, req.CustomerID)
+	if err != nil {
+		return policy.StartResult{}, fmt.Errorf("redisstore: starting a conversation: %w", err)
+	}
+	vals, err := startConversation.Run(ctx, s.rdb, keys,
+		req.CustomerID, itoa(at), itoa(at-day), flag(req.Enforce), flag(req.IgnoreWindow),
 		strconv.Itoa(req.DefaultLimit), itoa(day), itoa(s.keep.Milliseconds())).Slice()
 	if err != nil {
 		return policy.StartResult{}, fmt.Errorf("redisstore: starting a conversation: %w", err)
@@ -151,13 +197,18 @@ func (s *Store) StartConversation(ctx context.Context, req policy.StartRequest) 
 	if err != nil {
 		return policy.StartResult{}, fmt.Errorf("redisstore: starting a conversation: %w", err)
 	}
+	snap.Portfolio = group
 	return policy.StartResult{Kind: policy.Kind(kind), Snapshot: snap}, nil
 }
 
 // Snapshot implements policy.Store.
-func (s *Store) Snapshot(ctx context.Context, phoneNumberID, customerWAID string, now time.Time) (policy.Snapshot, error) {
+func (s *Store) Snapshot(ctx context.Context, phoneNumberID, customerID string, now time.Time) (policy.Snapshot, error) {
 	cut := now.UnixMilli() - policy.Day.Milliseconds()
-	vals, err := snapshot.Run(ctx, s.rdb, s.keys(phoneNumberID, customerWAID), customerWAID, itoa(cut)).Slice()
+	keys, group, err := s.keys(ctx, phoneNumberID, customerID)
+	if err != nil {
+		return policy.Snapshot{}, fmt.Errorf("redisstore: reading: %w", err)
+	}
+	vals, err := snapshot.Run(ctx, s.rdb, keys, customerID, itoa(cut)).Slice()
 	if err != nil {
 		return policy.Snapshot{}, fmt.Errorf("redisstore: reading: %w", err)
 	}
@@ -165,6 +216,7 @@ func (s *Store) Snapshot(ctx context.Context, phoneNumberID, customerWAID string
 	if err != nil {
 		return policy.Snapshot{}, fmt.Errorf("redisstore: reading: %w", err)
 	}
+	snap.Portfolio = group
 	return snap, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"os"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -98,6 +99,16 @@ func TestEveryRedisOperationIsOneRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	ctx := context.Background()
 	const phone, customer = "106540352242922", "447700900001"
+	// The first operation on a number reads its portfolio once more; the
+	// Store remembers it (or its absence, for NoPortfolioRecheck).
+	before := rt.n.Load()
+	_, err = tr.Limit(ctx, phone)
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), rt.n.Load()-before, "the first question about a number")
+	// The first delivery of a customer with both ids records the link too.
+	before = rt.n.Load()
+	require.NoError(t, tr.ObserveInbound(ctx, policy.InboundMessage{PhoneNumberID: phone, CustomerWAID: "447700900005", CustomerUserID: "GB.20937461029384756102"}))
+	assert.Equal(t, int64(2), rt.n.Load()-before, "link and record")
 	ops := []struct {
 		name string
 		call func() error
@@ -108,7 +119,17 @@ func TestEveryRedisOperationIsOneRoundTrip(t *testing.T) {
 		{"ObserveInbound", func() error {
 			return tr.ObserveInbound(ctx, policy.InboundMessage{PhoneNumberID: phone, CustomerWAID: customer})
 		}},
+		{"ObserveInbound by phone number and BSUID, linked before", func() error {
+			return tr.ObserveInbound(ctx, policy.InboundMessage{PhoneNumberID: phone, CustomerWAID: "447700900005", CustomerUserID: "GB.20937461029384756102"})
+		}},
+		{"ObserveInbound by BSUID", func() error {
+			return tr.ObserveInbound(ctx, policy.InboundMessage{PhoneNumberID: phone, CustomerUserID: "GB.13491208655302741918"})
+		}},
+		{"ObserveIDChange", func() error {
+			return tr.ObserveIDChange(ctx, policy.IDChange{PhoneNumberID: phone, From: "GB.13491208655302741918", To: "GB.55501234987654321098"})
+		}},
 		{"Window", func() error { _, err := tr.Window(ctx, phone, customer); return err }},
+		{"Window by BSUID", func() error { _, err := tr.Window(ctx, phone, "GB.55501234987654321098"); return err }},
 		{"Limit", func() error { _, err := tr.Limit(ctx, phone); return err }},
 		{"Classify", func() error { _, err := tr.Classify(ctx, phone, customer); return err }},
 		{"Reserve", func() error { _, err := tr.Reserve(ctx, phone, "447700900002"); return err }},
@@ -128,6 +149,78 @@ func TestEveryRedisOperationIsOneRoundTrip(t *testing.T) {
 		require.NoError(t, op.call(), op.name)
 		assert.Equal(t, int64(1), rt.n.Load()-before, "%s round trips", op.name)
 	}
+
+	// Mapping a number to its portfolio, rare, writes the mapping, takes
+	// what the number counted alone and adds it to the portfolio: three
+	// trips.
+	before = rt.n.Load()
+	require.NoError(t, tr.SetPortfolio(ctx, phone, "198765432109876"))
+	assert.Equal(t, int64(3), rt.n.Load()-before, "SetPortfolio round trips")
+	before = rt.n.Load()
+	_, err = tr.Reserve(ctx, phone, "447700900009")
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), rt.n.Load()-before, "Reserve in the portfolio round trips")
+}
+
+// A window written by v0.1, in a string key per customer, is still read
+// until it expires, and joins the BSUID it is linked to.
+func TestAWindowWrittenByTheFirstVersionIsStillRead(t *testing.T) {
+	t.Parallel()
+	s, rdb, _ := newStore(t)
+	ctx := context.Background()
+	const phone, customer, user = "106540352242922", "447700900001", "GB.13491208655302741918"
+	prefix := prefixOf(t, s)
+	legacy := prefix + "{" + phone + "}:w:" + customer
+	require.NoError(t, rdb.Set(ctx, legacy, strconv.FormatInt(policytest.T0.UnixMilli(), 10), 25*time.Hour).Err())
+
+	snap, err := s.Snapshot(ctx, phone, customer, policytest.T0.Add(time.Hour))
+	require.NoError(t, err)
+	assert.True(t, policytest.T0.Equal(snap.LastInbound), "last inbound %v", snap.LastInbound)
+	res, err := s.StartConversation(ctx, policy.StartRequest{PhoneNumberID: phone, CustomerID: customer, At: policytest.T0.Add(policy.Day - time.Millisecond), DefaultLimit: 250})
+	require.NoError(t, err)
+	assert.Equal(t, policy.KindServiceWindow, res.Kind)
+
+	require.NoError(t, s.LinkCustomer(ctx, phone, customer, user))
+	snap, err = s.Snapshot(ctx, phone, user, policytest.T0.Add(time.Hour))
+	require.NoError(t, err)
+	assert.True(t, policytest.T0.Equal(snap.LastInbound), "the old window joined the BSUID: %v", snap.LastInbound)
+}
+
+// A number's count and tier written by v0.1 under the number alone are read
+// as they are, and join the portfolio when the number is mapped to it.
+func TestAFirstVersionCountJoinsThePortfolio(t *testing.T) {
+	t.Parallel()
+	s, rdb, _ := newStore(t)
+	ctx := context.Background()
+	const phone, portfolio = "106540352242922", "198765432109876"
+	prefix := prefixOf(t, s)
+	base := prefix + "{" + phone + "}:"
+	started := policytest.T0.Add(-time.Hour).UnixMilli()
+	require.NoError(t, rdb.ZAdd(ctx, base+"c", redis.Z{Score: float64(started), Member: "447700900001"}).Err())
+	require.NoError(t, rdb.HSet(ctx, base+"t", "name", "TIER_1K", "limit", 1000).Err())
+
+	snap, err := s.Snapshot(ctx, phone, "447700900001", policytest.T0)
+	require.NoError(t, err)
+	assert.Equal(t, policy.Snapshot{Portfolio: phone, Tier: policy.Tier1K, Limit: 1000, TierKnown: true,
+		ConversationStart: time.UnixMilli(started).UTC(), Used: 1, Oldest: time.UnixMilli(started).UTC()}, snap)
+
+	require.NoError(t, s.SetPortfolio(ctx, phone, portfolio))
+	snap, err = s.Snapshot(ctx, phone, "447700900001", policytest.T0)
+	require.NoError(t, err)
+	assert.Equal(t, policy.Snapshot{Portfolio: portfolio, Tier: policy.Tier1K, Limit: 1000, TierKnown: true,
+		ConversationStart: time.UnixMilli(started).UTC(), Used: 1, Oldest: time.UnixMilli(started).UTC()}, snap)
+	n, err := rdb.Exists(ctx, base+"c", base+"t").Result()
+	require.NoError(t, err)
+	assert.Zero(t, n, "the number's own keys are gone")
+
+	// Another instance that had seen the number alone finds the portfolio
+	// once it looks again.
+	rdb2, _ := newClient(t)
+	s2 := redisstore.New(rdb2, redisstore.WithPrefix(prefix))
+	snap, err = s2.Snapshot(ctx, phone, "", policytest.T0)
+	require.NoError(t, err)
+	assert.Equal(t, portfolio, snap.Portfolio)
+	assert.Equal(t, 1, snap.Used)
 }
 
 // Not parallel: the flush would cost the round-trip test a second trip.
@@ -175,7 +268,8 @@ func prefixOf(t *testing.T, s *redisstore.Store) string {
 	t.Helper()
 	rdb, _ := newClient(t)
 	ctx := context.Background()
-	const probe = "prefix-probe"
+	// One probe per test: parallel tests probe at once.
+	probe := "prefix-probe:" + t.Name()
 	err := s.Complete(ctx, probe)
 	require.NoError(t, err)
 	keys, err := rdb.Keys(ctx, "wabsp-test:*:dedup:"+probe).Result()
