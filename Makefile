@@ -9,7 +9,7 @@ test:
 
 # Everything CI runs: gofmt, vet, staticcheck, the examples, a short fuzz, and
 # every test on the oldest and newest supported Go, installing chromium and
-# redis-server with apt where missing (needs root or sudo).
+# redis-server with apt where missing (needs root).
 ci:
 	bash .ci/run
 

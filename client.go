@@ -196,7 +196,7 @@ func parseBaseURL(name, raw string) (*url.URL, error) {
 var graphVersionSegment = regexp.MustCompile(`^[vV]\d+(\.\d+)?$`)
 
 // WithToken returns a copy of the client that makes Graph calls with token,
-// such as the business token Onboard returns (OnboardResult.Token.AccessToken
+// such as the business token Onboard returns (OnboardingResult.Token.AccessToken
 // passes as it is). A token read from storage is converted where it enters:
 // c.WithToken(wabsp.Secret(stored)). The copy shares the original's
 // connections and settings; the original is unchanged.
