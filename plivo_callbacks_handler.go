@@ -26,9 +26,11 @@ const DefaultPlivoCallbackMaxBodyBytes = 64 << 10
 // handler processes, before the callbacks run: the policy tracker's
 // adapter (policy.SendPolicyFor) implements it, so that an inbound message
 // opens the customer-service window and statuses correct the count.
+// phoneNumberID is the business number's key (see PhoneNumberIDResolver)
+// and customerWAID the customer's number without its plus sign.
 type MessageObserver interface {
-	ObserveInbound(ctx context.Context, m PlivoInboundCallback) error
-	ObserveStatus(ctx context.Context, s PlivoStatusCallback) error
+	ObserveInbound(ctx context.Context, phoneNumberID, customerWAID string, m PlivoInboundCallback) error
+	ObserveStatus(ctx context.Context, phoneNumberID, customerWAID string, s PlivoStatusCallback) error
 }
 
 // PlivoCallbackConfig configures a PlivoCallbackHandler. AuthTokens is
@@ -69,9 +71,13 @@ type PlivoCallbackConfig struct {
 	// Logger receives failures; nil means slog.Default(). Nothing secret is
 	// logged.
 	Logger *slog.Logger
-	// Observer, if set, is told of delivered, read and failed statuses and
-	// of every inbound message.
+	// Observer, if set, is told of delivered, read, failed and undelivered
+	// statuses and of every inbound message.
 	Observer MessageObserver
+	// PhoneNumberID turns the business number of a callback into the key
+	// the Observer knows it by; nil means its digits (DigitsOnly). Give
+	// the MessageSender the same resolver.
+	PhoneNumberID PhoneNumberIDResolver
 	// OnStatus is called for each status not processed before.
 	OnStatus func(ctx context.Context, s PlivoStatusCallback) error
 	// OnInbound is called for each inbound message not processed before.
@@ -277,7 +283,11 @@ func (h *PlivoCallbackHandler) processStatus(ctx context.Context, s PlivoStatusC
 	if h.cfg.Observer != nil {
 		switch s.Status {
 		case MessageDelivered, MessageRead, MessageFailed, MessageUndelivered:
-			if err := h.cfg.Observer.ObserveStatus(ctx, s); err != nil {
+			phone, err := resolvePhoneNumberID(ctx, h.cfg.PhoneNumberID, s.From)
+			if err != nil {
+				return err
+			}
+			if err := h.cfg.Observer.ObserveStatus(ctx, phone, DigitsOnly(s.To), s); err != nil {
 				return fmt.Errorf("observer: %w", err)
 			}
 		}
@@ -290,7 +300,11 @@ func (h *PlivoCallbackHandler) processStatus(ctx context.Context, s PlivoStatusC
 
 func (h *PlivoCallbackHandler) processInbound(ctx context.Context, m PlivoInboundCallback) error {
 	if h.cfg.Observer != nil {
-		if err := h.cfg.Observer.ObserveInbound(ctx, m); err != nil {
+		phone, err := resolvePhoneNumberID(ctx, h.cfg.PhoneNumberID, m.To)
+		if err != nil {
+			return err
+		}
+		if err := h.cfg.Observer.ObserveInbound(ctx, phone, DigitsOnly(m.From), m); err != nil {
 			return fmt.Errorf("observer: %w", err)
 		}
 	}

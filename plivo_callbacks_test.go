@@ -331,17 +331,17 @@ type recordingObserver struct {
 	fail     bool
 }
 
-func (o *recordingObserver) ObserveInbound(_ context.Context, m wabsp.PlivoInboundCallback) error {
+func (o *recordingObserver) ObserveInbound(_ context.Context, phone, customer string, m wabsp.PlivoInboundCallback) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.fail {
 		return errors.New("store down")
 	}
-	o.inbound = append(o.inbound, m.From)
+	o.inbound = append(o.inbound, phone+"<-"+customer)
 	return nil
 }
 
-func (o *recordingObserver) ObserveStatus(_ context.Context, s wabsp.PlivoStatusCallback) error {
+func (o *recordingObserver) ObserveStatus(_ context.Context, _, _ string, s wabsp.PlivoStatusCallback) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.statuses = append(o.statuses, s.Status)
@@ -367,7 +367,7 @@ func TestPlivoCallbackHandlerFeedsTheObserverBeforeTheCallbacks(t *testing.T) {
 	}
 	obs.mu.Lock()
 	defer obs.mu.Unlock()
-	assert.Equal(t, []string{"14155550199"}, obs.inbound)
+	assert.Equal(t, []string{"14155550100<-14155550199"}, obs.inbound)
 	assert.Equal(t, []wabsp.MessageStatusValue{wabsp.MessageDelivered, wabsp.MessageRead, wabsp.MessageFailed}, obs.statuses, "sent is not observed")
 	assert.Equal(t, int64(1), calls.Load())
 }
