@@ -54,7 +54,7 @@ type PlivoStatusCallback struct {
 // Err returns a *WhatsAppError for a failed or undelivered message, which
 // matches the sentinel of its code (ErrServiceWindowClosed for 131047 and
 // so on), and nil for any other status.
-func (s *PlivoStatusCallback) Err() error {
+func (s PlivoStatusCallback) Err() error {
 	if s.Status != MessageFailed && s.Status != MessageUndelivered {
 		return nil
 	}
