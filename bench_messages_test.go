@@ -85,6 +85,39 @@ func BenchmarkSendMessage(b *testing.B) {
 	}
 }
 
+// BenchmarkSendPolicyOnly measures what a policy-checked send adds to an
+// unchecked one: the policy's questions alone. On a loaded machine the two
+// send benchmarks above vary more than this whole difference; this one
+// states it directly.
+func BenchmarkSendPolicyOnly(b *testing.B) {
+	tr, err := policy.NewTracker()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	phone, customer := wabsp.DigitsOnly(testBusinessNumber), wabsp.DigitsOnly(testCustomer)
+	if err := tr.ObserveInbound(ctx, policy.InboundMessage{PhoneNumberID: phone, CustomerWAID: customer, At: time.Now()}); err != nil {
+		b.Fatal(err)
+	}
+	p := policy.SendPolicyFor(tr)
+	b.Run("window", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if _, err := p.Window(ctx, wabsp.DigitsOnly(testBusinessNumber), wabsp.DigitsOnly(testCustomer)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("reserve", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if _, err := p.Reserve(ctx, wabsp.DigitsOnly(testBusinessNumber), wabsp.DigitsOnly(testCustomer)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
 // TestPolicyCheckedSendAddsAtMostTenAllocations holds the allocation half
 // of BenchmarkSendMessage's target in CI: counts, unlike times, do not
 // depend on the machine's load.

@@ -55,4 +55,3 @@ func ExampleSignPlivoV3() {
 	fmt.Println(wabsp.VerifyPlivoSignatureV3("POST", "https://hooks.example.com/plivo/status", "12345", sig, params, "auth-token"))
 	// Output: true
 }
-

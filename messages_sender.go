@@ -78,6 +78,11 @@ type PhoneNumberIDResolver func(ctx context.Context, businessNumber string) (str
 // DigitsOnly returns the digits of a number: "+1 415-555-0100" is
 // "14155550100". It is the default key of business numbers and customers.
 func DigitsOnly(number string) string {
+	// An E.164 number (validated before every send) is its digits after
+	// the plus sign: a substring, without an allocation.
+	if rest := strings.TrimPrefix(number, "+"); isDigits(rest) {
+		return rest
+	}
 	var b strings.Builder
 	b.Grow(len(number))
 	for i := 0; i < len(number); i++ {
