@@ -31,8 +31,14 @@ func (t *TemplateMessage) check(v *validator, p string) {
 			v.addf(cp+".type", "must be header, body or button, got %q", truncate(c.Type, 16))
 		}
 		named := 0
+		// A parameter cannot be longer than the text it is placed in: a
+		// header is at most 60 characters, a body 1024.
+		textLimit := MaxTemplateTextParamLen
+		if c.Type == TemplateComponentHeader {
+			textLimit = MaxInteractiveHeader
+		}
 		for j, prm := range c.Parameters {
-			prm.check(v, fmt.Sprintf("%s.parameters[%d]", cp, j))
+			prm.check(v, fmt.Sprintf("%s.parameters[%d]", cp, j), textLimit)
 			if prm.ParameterName != "" {
 				named++
 			}
@@ -43,14 +49,14 @@ func (t *TemplateMessage) check(v *validator, p string) {
 	}
 }
 
-func (prm *TemplateParameter) check(v *validator, p string) {
+func (prm *TemplateParameter) check(v *validator, p string, textLimit int) {
 	if prm.ParameterName != "" && !namedParamPattern.MatchString(prm.ParameterName) {
 		v.addf(p+".parameter_name", "must be lower-case letters, digits and underscores, got %q", truncate(prm.ParameterName, 32))
 	}
 	switch prm.Type {
 	case ParamText:
 		if v.required(p+".text", prm.Text, nil) {
-			v.maxLen(p+".text", prm.Text, MaxTemplateTextParamLen)
+			v.maxLen(p+".text", prm.Text, textLimit)
 		}
 	case ParamMedia:
 		if v.required(p+".media", prm.Media, nil) {

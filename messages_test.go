@@ -179,6 +179,11 @@ func TestSendMessageValidationReportsEveryProblemBeforeAnyCall(t *testing.T) {
 			}}},
 			[]string{"template.name", "template.language", "template.components[0].parameters[0].text",
 				"template.components[0].parameters[1].currency.currency_code", "template.components[1].sub_type", "template.components[1].index"}, nil},
+		{"a header parameter longer than a header", wabsp.MessageRequest{From: testBusinessNumber, To: testCustomer,
+			Template: &wabsp.TemplateMessage{Name: "a", Language: "en", Components: []wabsp.TemplateMessageComponent{
+				{Type: wabsp.TemplateComponentHeader, Parameters: []wabsp.TemplateParameter{wabsp.TextParam(long(61))}},
+				{Type: wabsp.TemplateComponentBody, Parameters: []wabsp.TemplateParameter{wabsp.TextParam(long(1024))}},
+			}}}, []string{"template.components[0].parameters[0].text"}, nil},
 		{"a status callback method other than GET or POST", wabsp.MessageRequest{From: testBusinessNumber, To: testCustomer, Text: "Hi",
 			StatusCallbackURL: "hooks.example.com", StatusCallbackMethod: "PUT"}, []string{"url", "method"}, nil},
 	}
