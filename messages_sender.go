@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -210,38 +209,4 @@ func (r *MessageRequest) templateCategory() TemplateCategory {
 func refusedByPlivo(err error) bool {
 	var apiErr *APIError
 	return errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500
-}
-
-// MemoryMarketingOptOuts is an in-process MarketingOptOuts, fed with
-// Record from Meta's user_preferences webhook. It is safe for concurrent
-// use; it does not share state between processes.
-type MemoryMarketingOptOuts struct {
-	mu      sync.RWMutex
-	stopped map[string]bool
-}
-
-// NewMemoryMarketingOptOuts returns an empty MemoryMarketingOptOuts.
-func NewMemoryMarketingOptOuts() *MemoryMarketingOptOuts {
-	return &MemoryMarketingOptOuts{stopped: map[string]bool{}}
-}
-
-// Record notes a customer's marketing preference: value "stop" opts the
-// customer out, "resume" back in; other values are ignored.
-func (m *MemoryMarketingOptOuts) Record(phoneNumberID, customerWAID, value string) {
-	key := phoneNumberID + "/" + DigitsOnly(customerWAID)
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	switch strings.ToLower(value) {
-	case "stop":
-		m.stopped[key] = true
-	case "resume":
-		delete(m.stopped, key)
-	}
-}
-
-// OptedOut implements MarketingOptOuts.
-func (m *MemoryMarketingOptOuts) OptedOut(_ context.Context, phoneNumberID, customerWAID string) (bool, error) {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	return m.stopped[phoneNumberID+"/"+DigitsOnly(customerWAID)], nil
 }
