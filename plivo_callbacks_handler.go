@@ -22,8 +22,9 @@ import (
 // callback is a few dozen form parameters.
 const DefaultPlivoCallbackMaxBodyBytes = 64 << 10
 
-// MessageObserver is told of every status and inbound message the
-// handler processes, before the callbacks run: the policy tracker's
+// MessageObserver is told of the delivered, read, failed and undelivered
+// statuses and the inbound messages the handler processes, before the
+// callbacks run: the policy tracker's
 // adapter (policy.SendPolicyFor) implements it, so that an inbound message
 // opens the customer-service window and statuses correct the count.
 // phoneNumberID is the business number's key (see PhoneNumberIDResolver)
