@@ -115,4 +115,18 @@
 //
 // Package policy (github.com/wabsp/wabsp/policy) tracks the customer service
 // window and the business portfolio's messaging limit from these webhooks.
+//
+// # Sending messages
+//
+// SendMessage sends one WhatsApp message through Plivo's Message API, after
+// validating it (every problem at once); it is repeated only when Plivo
+// refused it unprocessed (429) or the connection failed before sending, so a
+// retry never sends it twice. A MessageSender applies WhatsApp's rules
+// first through a SendPolicy (the policy package's tracker, via
+// policy.SendPolicyFor): free-form only inside the customer-service window,
+// templates reserved against the messaging limit and released when Plivo
+// refuses them, no marketing to customers who opted out.
+// PlivoCallbackHandler receives Plivo's status and inbound callbacks,
+// verified with X-Plivo-Signature-V3, with the delivery rules of
+// WebhookHandler; it feeds the policy through a MessageObserver.
 package wabsp

@@ -14,6 +14,7 @@ type plivoError struct {
 
 func (s *Server) routePlivo(mux *http.ServeMux) {
 	mux.HandleFunc("POST /v1/Account/{authID}/WhatsApp/EmbeddedSignup/", s.thenDeliverWebhooks(s.embeddedSignup))
+	mux.HandleFunc("POST /v1/Account/{authID}/Message/", s.thenDeliverPlivoCallbacks(s.sendMessage))
 }
 
 // embeddedSignup answers as Plivo's Tech Provider guide documents the

@@ -77,6 +77,9 @@ type Server struct {
 	// clockSkew moves the sandbox's clock (AdvanceClock) for the rules
 	// that depend on time, such as coexistence's 24-hour sync window.
 	clockSkew time.Duration
+
+	// msgs is the Message API's state (messages.go).
+	msgs *messaging
 }
 
 // AdvanceClock moves the sandbox's clock forward by d, for the rules that
