@@ -160,10 +160,12 @@ func (q *MemoryInboxQueue) takeLocked(consumer string, n int) []InboxEntry {
 }
 
 // Ack implements InboxQueue.
-func (q *MemoryInboxQueue) Ack(_ context.Context, id string) error {
+func (q *MemoryInboxQueue) Ack(_ context.Context, ids ...string) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	delete(q.pending, id)
+	for _, id := range ids {
+		delete(q.pending, id)
+	}
 	return nil
 }
 

@@ -27,8 +27,8 @@ type InboxQueue interface {
 	// then new ones. With none available it waits up to block for a new
 	// one; it returns no entries and no error when none came.
 	Read(ctx context.Context, consumer string, max int, block time.Duration) ([]InboxEntry, error)
-	// Ack settles an entry that was processed and forgets it.
-	Ack(ctx context.Context, id string) error
+	// Ack settles entries that were processed and forgets them.
+	Ack(ctx context.Context, ids ...string) error
 	// Retry makes an entry that consumer holds available again after
 	// after (at most the visibility timeout), counting one more failure if
 	// failed. It does nothing for an entry consumer no longer holds: another

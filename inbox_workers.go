@@ -33,6 +33,11 @@ func (in *Inbox) Run(ctx context.Context) error {
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
 	slots := make(chan struct{}, in.cfg.Workers)
+	// One goroutine acknowledges what the workers processed, in batches:
+	// one round trip for all the deliveries that finished meanwhile.
+	acks := make(chan string, in.cfg.Workers)
+	acked := make(chan struct{})
+	go in.ackLoop(work, acks, acked)
 	var wg sync.WaitGroup
 	stopStats := in.logStatsEvery(ctx, &wg)
 
@@ -61,7 +66,7 @@ func (in *Inbox) Run(ctx context.Context) error {
 			go func() {
 				defer wg.Done()
 				defer func() { <-slots }()
-				in.process(work, e)
+				in.process(work, e, acks)
 			}()
 		}
 	}
@@ -78,6 +83,8 @@ func (in *Inbox) Run(ctx context.Context) error {
 		cancelWork()
 		<-done
 	}
+	close(acks)
+	<-acked
 	if s, err := in.Stats(work); err == nil {
 		in.log.Info("webhook inbox workers stopped", "consumer", in.consumer, "stats", s)
 	}
@@ -106,7 +113,7 @@ func (in *Inbox) acquire(ctx context.Context, slots chan struct{}) int {
 
 // process runs one delivery's callbacks and records the outcome in the
 // queue.
-func (in *Inbox) process(ctx context.Context, e InboxEntry) {
+func (in *Inbox) process(ctx context.Context, e InboxEntry, acks chan<- string) {
 	settle, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
 	defer cancel()
 	wh, err := DecodeWebhook(e.Body)
@@ -119,12 +126,7 @@ func (in *Inbox) process(ctx context.Context, e InboxEntry) {
 	err = in.h.Dispatch(ctx, wh)
 	switch {
 	case err == nil:
-		if err := in.q.Ack(settle, e.ID); err != nil {
-			in.log.WarnContext(settle, "webhook inbox could not acknowledge a processed delivery; it is read again and its events skipped",
-				"id", e.ID, "error", err)
-			return
-		}
-		in.processed.Add(1)
+		acks <- e.ID
 	case onlyInProgress(err):
 		// Another delivery holds one of its events: not a failure, so it
 		// is not counted; it is retried once that outcome is known.
@@ -148,6 +150,40 @@ func (in *Inbox) process(ctx context.Context, e InboxEntry) {
 		if err := in.q.Retry(settle, in.consumer, e.ID, after, failed); err != nil {
 			in.log.WarnContext(settle, "webhook inbox could not schedule a retry; the visibility timeout will", "id", e.ID, "error", err)
 		}
+	}
+}
+
+// ackBatch bounds how many entries one acknowledgement settles.
+const ackBatch = 256
+
+// ackLoop acknowledges the ids sent on acks until it is closed, each time
+// all those waiting, then closes done.
+func (in *Inbox) ackLoop(ctx context.Context, acks <-chan string, done chan<- struct{}) {
+	defer close(done)
+	batch := make([]string, 0, ackBatch)
+	for id := range acks {
+		batch = append(batch[:0], id)
+	more:
+		for len(batch) < ackBatch {
+			select {
+			case id, ok := <-acks:
+				if !ok {
+					break more
+				}
+				batch = append(batch, id)
+			default:
+				break more
+			}
+		}
+		settle, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+		err := in.q.Ack(settle, batch...)
+		cancel()
+		if err != nil {
+			in.log.WarnContext(ctx, "webhook inbox could not acknowledge processed deliveries; they are read again and their events skipped",
+				"count", len(batch), "error", err)
+			continue
+		}
+		in.processed.Add(int64(len(batch)))
 	}
 }
 

@@ -425,6 +425,7 @@ func RunQueueTests(t *testing.T, s Setup) {
 		// again, to the other receiver.
 		var wg sync.WaitGroup
 		var refused atomic.Int32
+		began := time.Now()
 		const senders = 8
 		for w := range senders {
 			wg.Add(1)
@@ -442,6 +443,7 @@ func RunQueueTests(t *testing.T, s Setup) {
 			}()
 		}
 		wg.Wait()
+		t.Logf("ingested in %v", time.Since(began))
 		require.Zero(t, refused.Load(), "ingest refused deliveries")
 		require.Eventually(t, func() bool {
 			mu.Lock()
@@ -449,6 +451,7 @@ func RunQueueTests(t *testing.T, s Setup) {
 			return len(seen) == s.Many
 		}, 120*time.Second, 10*time.Millisecond, "not every event reached the callbacks")
 		st := Settled(t, qs[0])
+		t.Logf("processed in %v", time.Since(began))
 		assert.Zero(t, st.DeadLetters)
 		mu.Lock()
 		defer mu.Unlock()

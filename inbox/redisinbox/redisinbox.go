@@ -49,8 +49,16 @@ type Queue struct {
 	retention  time.Duration
 	deadMaxLen int64
 
-	mu      sync.Mutex
-	cursors map[string]string // XAUTOCLAIM cursor per consumer
+	mu     sync.Mutex
+	claims map[string]claimState // per consumer
+}
+
+// claimState is where a consumer's XAUTOCLAIM scan of the pending entries
+// stands, and when it scans again: scanning on every read would cost a
+// round trip per read for entries that are rarely there.
+type claimState struct {
+	cursor string
+	next   time.Time
 }
 
 var _ wabsp.InboxQueue = (*Queue)(nil)
@@ -120,7 +128,7 @@ func WithDeadLetterMaxLen(n int64) Option { return func(q *Queue) { q.deadMaxLen
 // Init before the first use.
 func New(rdb redis.UniversalClient, opts ...Option) *Queue {
 	q := &Queue{rdb: rdb, prefix: DefaultPrefix, name: DefaultName, group: DefaultGroup,
-		visibility: wabsp.DefaultInboxVisibility, cursors: map[string]string{}}
+		visibility: wabsp.DefaultInboxVisibility, claims: map[string]claimState{}}
 	for _, o := range opts {
 		o(q)
 	}
@@ -236,9 +244,14 @@ func (q *Queue) Read(ctx context.Context, consumer string, n int, block time.Dur
 }
 
 func (q *Queue) claim(ctx context.Context, consumer string, n int) ([]wabsp.InboxEntry, error) {
+	now := time.Now()
 	q.mu.Lock()
-	cursor := q.cursors[consumer]
+	st := q.claims[consumer]
 	q.mu.Unlock()
+	if now.Before(st.next) {
+		return nil, nil
+	}
+	cursor := st.cursor
 	if cursor == "" {
 		cursor = "0-0"
 	}
@@ -249,9 +262,14 @@ func (q *Queue) claim(ctx context.Context, consumer string, n int) ([]wabsp.Inbo
 	if len(res) == 0 || (len(res)-1)%3 != 0 {
 		return nil, fmt.Errorf("redisinbox: claiming idle deliveries: unexpected reply of %d values", len(res))
 	}
-	next, _ := res[0].(string)
+	st.cursor, _ = res[0].(string)
+	if len(res) < 1+3*n && st.cursor == "0-0" {
+		// The scan is through and found fewer than asked: nothing else is
+		// due until a while later.
+		st.next = now.Add(q.claimEvery())
+	}
 	q.mu.Lock()
-	q.cursors[consumer] = next
+	q.claims[consumer] = st
 	q.mu.Unlock()
 	var out []wabsp.InboxEntry
 	for i := 1; i < len(res); i += 3 {
@@ -282,15 +300,26 @@ func entryOf(id string, values map[string]any, failures int) wabsp.InboxEntry {
 	return e
 }
 
+// claimEvery is how often a consumer looks for entries to take over: a
+// twentieth of the visibility timeout, between 10 ms and a second. An entry
+// another process retried or left behind is taken up to that much later
+// than it was due; one retried through this Queue is looked for when due.
+func (q *Queue) claimEvery() time.Duration {
+	return min(max(q.visibility/20, 10*time.Millisecond), time.Second)
+}
+
 func isNoGroup(err error) bool { return err != nil && strings.HasPrefix(err.Error(), "NOGROUP") }
 
-// Ack implements wabsp.InboxQueue: XACK, XDEL and the failure count's HDEL
+// Ack implements wabsp.InboxQueue: XACK, XDEL and the failure counts' HDEL
 // in one MULTI.
-func (q *Queue) Ack(ctx context.Context, id string) error {
+func (q *Queue) Ack(ctx context.Context, ids ...string) error {
+	if len(ids) == 0 {
+		return nil
+	}
 	_, err := q.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.XAck(ctx, q.keys[0], q.group, id)
-		p.XDel(ctx, q.keys[0], id)
-		p.HDel(ctx, q.keys[1], id)
+		p.XAck(ctx, q.keys[0], q.group, ids...)
+		p.XDel(ctx, q.keys[0], ids...)
+		p.HDel(ctx, q.keys[1], ids...)
 		return nil
 	})
 	if err != nil {
@@ -309,6 +338,17 @@ func (q *Queue) Retry(ctx context.Context, consumer, id string, after time.Durat
 	if err := retry.Run(ctx, q.rdb, q.keys, q.group, consumer, id, idle.Milliseconds(), f).Err(); err != nil {
 		return fmt.Errorf("redisinbox: scheduling a retry: %w", err)
 	}
+	// The consumers of this process look for it when it is due, not only
+	// at their next scan.
+	due := time.Now().Add(q.visibility - idle)
+	q.mu.Lock()
+	for c, st := range q.claims {
+		if due.Before(st.next) {
+			st.next = due
+			q.claims[c] = st
+		}
+	}
+	q.mu.Unlock()
 	return nil
 }
 
