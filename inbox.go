@@ -76,7 +76,9 @@ type InboxConfig struct {
 // body that is not a webhook is dead-lettered at once. A worker that
 // crashes leaves its entries pending; the queue hands them to another
 // worker after its visibility timeout, and the deduplication skips the
-// events that were done.
+// events that were done. (A delivery that kills its process outright, not a
+// panic, which is recovered, is taken over again after each visibility
+// timeout: crashes are not counted as failures.)
 //
 // Ordering: deliveries are handed out in the order they were stored, but
 // Workers run at once, so two deliveries (of one customer, too) may be

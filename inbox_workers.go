@@ -54,13 +54,8 @@ func (in *Inbox) Run(ctx context.Context) error {
 		for range n - len(entries) {
 			<-slots
 		}
-		if err != nil {
-			in.log.WarnContext(ctx, "webhook inbox could not read the queue; retrying", "error", err, "wait", errBackoff)
-			sleepCtx(ctx, errBackoff)
-			errBackoff = min(2*errBackoff, in.cfg.MaxBackoff)
-			continue
-		}
-		errBackoff = in.cfg.Backoff
+		// Entries handed out are processed even alongside an error: they
+		// are pending on this consumer now.
 		for _, e := range entries {
 			wg.Add(1)
 			go func() {
@@ -69,6 +64,13 @@ func (in *Inbox) Run(ctx context.Context) error {
 				in.process(work, e, acks)
 			}()
 		}
+		if err != nil {
+			in.log.WarnContext(ctx, "webhook inbox could not read the queue; retrying", "error", err, "wait", errBackoff)
+			sleepCtx(ctx, errBackoff)
+			errBackoff = min(2*errBackoff, in.cfg.MaxBackoff)
+			continue
+		}
+		errBackoff = in.cfg.Backoff
 	}
 	stopStats()
 

@@ -233,7 +233,10 @@ func (q *Queue) Read(ctx context.Context, consumer string, n int, block time.Dur
 		}
 	}
 	if err != nil && !errors.Is(err, redis.Nil) {
-		return out, fmt.Errorf("redisinbox: reading new deliveries: %w", err)
+		if len(out) > 0 {
+			return out, nil // the claimed entries are this consumer's now; the next read reports the error
+		}
+		return nil, fmt.Errorf("redisinbox: reading new deliveries: %w", err)
 	}
 	for _, s := range streams {
 		for _, m := range s.Messages {

@@ -110,6 +110,15 @@ func TestDeliveriesSurviveARedisRestart(t *testing.T) {
 	assert.Equal(t, map[string]bool{"wamid.restart-1": true, "wamid.restart-2": true}, got)
 	inboxtest.Settled(t, q)
 	assert.Equal(t, int32(2), calls.Load(), "each delivery processed once")
+
+	// Redis goes away under running workers: they log, wait and resume.
+	srv.Kill()
+	require.Equal(t, http.StatusServiceUnavailable, inboxtest.Ingest(in, inboxtest.StatusDelivery("wamid.refused")))
+	srv.Restart()
+	require.Equal(t, http.StatusOK, inboxtest.Ingest(in, inboxtest.StatusDelivery("wamid.restart-3")))
+	assert.Equal(t, "wamid.restart-3", <-seen)
+	inboxtest.Settled(t, q)
+	assert.Equal(t, int32(3), calls.Load())
 }
 
 // TestAcknowledgedEntriesLeaveTheStream: the stream holds only work not
