@@ -40,7 +40,7 @@ echo "median of $rounds rounds:"
 awk '{
   name = $1; sub(/-[0-9]+$/, "", name)
   if (!(name in seen)) { seen[name] = 1; order[++n] = name }
-  for (i = 4; i < NF; i += 2) {
+  for (i = 3; i < NF; i += 2) {
     key = name SUBSEP $(i+1)
     if (!(key in cnt)) { units[name] = units[name] " " $(i+1) }
     vals[key, ++cnt[key]] = $i
