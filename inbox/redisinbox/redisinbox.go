@@ -51,6 +51,10 @@ type Queue struct {
 
 	mu     sync.Mutex
 	claims map[string]claimState // per consumer
+
+	addMu   sync.Mutex
+	adds    []*pendingAdd // waiting for a write, oldest first
+	writing bool          // an Add leads a write
 }
 
 // claimState is where a consumer's XAUTOCLAIM scan of the pending entries
@@ -187,19 +191,10 @@ func (q *Queue) Close() error {
 	return q.rdb.Close()
 }
 
-// Add implements wabsp.InboxQueue: one XADD, the body stored once.
+// Add implements wabsp.InboxQueue: one XADD, the body stored once;
+// concurrent Adds share a pipeline.
 func (q *Queue) Add(ctx context.Context, body []byte, received time.Time) error {
-	a := &redis.XAddArgs{Stream: q.keys[0], Values: []any{"b", body, "r", received.UnixMicro()}}
-	switch {
-	case q.maxLen > 0:
-		a.MaxLen, a.Approx = q.maxLen, true
-	case q.retention > 0:
-		a.MinID, a.Approx = strconv.FormatInt(time.Now().Add(-q.retention).UnixMilli(), 10), true
-	}
-	if err := q.rdb.XAdd(ctx, a).Err(); err != nil {
-		return fmt.Errorf("redisinbox: storing a delivery: %w", err)
-	}
-	return nil
+	return q.add(ctx, body, received)
 }
 
 // Read implements wabsp.InboxQueue: XAUTOCLAIM of the entries idle past the
