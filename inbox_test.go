@@ -6,6 +6,8 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -131,4 +133,28 @@ func TestNewInboxRefusesBadConfig(t *testing.T) {
 	assert.ElementsMatch(t, []string{"handler", "queue", "Workers", "Backoff"}, fieldsOf(t, err))
 	_, err = wabsp.NewInbox(h, wabsp.NewMemoryInboxQueue(), wabsp.InboxConfig{MaxAttempts: -1})
 	assert.Equal(t, []string{"MaxAttempts"}, fieldsOf(t, err))
+}
+
+func TestInboxDeadLetterErrorIsBounded(t *testing.T) {
+	t.Parallel()
+	var statuses []string
+	for i := range 200 {
+		statuses = append(statuses, `{"id":"wamid.bounded-`+strconv.Itoa(i)+`","status":"sent","timestamp":"1731456010","recipient_id":"16315551181"}`)
+	}
+	body := []byte(`{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"phone_number_id":"2"},"statuses":[` +
+		strings.Join(statuses, ",") + `]}}]}]}`)
+	q := wabsp.NewMemoryInboxQueue()
+	in := inboxtest.NewInbox(t, q, nil, 0, inboxtest.Quick(1, 1), func(context.Context, wabsp.StatusUpdate) error {
+		return errors.New("the downstream system refused this status update")
+	})
+	require.Equal(t, http.StatusOK, inboxtest.Ingest(in, body))
+	inboxtest.Start(t, in)
+	require.Eventually(t, func() bool { st, _ := q.Stats(context.Background()); return st.DeadLetters == 1 },
+		60*time.Second, 5*time.Millisecond)
+	dead, err := in.DeadLetters(context.Background(), 1)
+	require.NoError(t, err)
+	require.Len(t, dead, 1)
+	assert.LessOrEqual(t, len(dead[0].Err), 4<<10+64)
+	assert.Contains(t, dead[0].Err, "status:wamid.bounded-0:sent")
+	assert.Contains(t, dead[0].Err, "more bytes)")
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -87,7 +89,9 @@ func (in *Inbox) Run(ctx context.Context) error {
 	}
 	close(acks)
 	<-acked
-	if s, err := in.Stats(work); err == nil {
+	final, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+	defer cancel()
+	if s, err := in.Stats(final); err == nil {
 		in.log.Info("webhook inbox workers stopped", "consumer", in.consumer, "stats", s)
 	}
 	return nil
@@ -189,8 +193,15 @@ func (in *Inbox) ackLoop(ctx context.Context, acks <-chan string, done chan<- st
 	}
 }
 
+// maxDeadLetterCause bounds the error kept with a dead letter: a delivery
+// of 1,000 statuses whose callbacks all failed joins 1,000 errors.
+const maxDeadLetterCause = 4 << 10
+
 func (in *Inbox) deadLetter(ctx context.Context, e InboxEntry, failures int, cause string) {
 	e.Failures = failures
+	if len(cause) > maxDeadLetterCause {
+		cause = strings.ToValidUTF8(cause[:maxDeadLetterCause], "") + "… (" + strconv.Itoa(len(cause)-maxDeadLetterCause) + " more bytes)"
+	}
 	if err := in.q.DeadLetter(ctx, in.consumer, e, cause); err != nil {
 		in.log.ErrorContext(ctx, "webhook inbox could not dead-letter a delivery; it will be read again", "id", e.ID, "error", err)
 		return
