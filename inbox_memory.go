@@ -223,3 +223,7 @@ func (q *MemoryInboxQueue) Stats(context.Context) (InboxQueueStats, error) {
 	defer q.mu.Unlock()
 	return InboxQueueStats{Pending: int64(len(q.pending)), Lag: int64(len(q.fresh)), DeadLetters: int64(len(q.dead))}, nil
 }
+
+// Leave implements InboxQueue: a MemoryInboxQueue keeps no state per
+// consumer.
+func (q *MemoryInboxQueue) Leave(context.Context, string) error { return nil }

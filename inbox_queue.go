@@ -45,6 +45,9 @@ type InboxQueue interface {
 	DeadLetters(ctx context.Context, max int) ([]InboxDeadLetter, error)
 	// Stats counts the entries the queue holds.
 	Stats(ctx context.Context) (InboxQueueStats, error)
+	// Leave forgets consumer if it holds no entry, so that the names of
+	// stopped worker pools do not pile up; Run calls it when it returns.
+	Leave(ctx context.Context, consumer string) error
 }
 
 // InboxEntry is one stored delivery.

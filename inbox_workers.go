@@ -91,6 +91,9 @@ func (in *Inbox) Run(ctx context.Context) error {
 	<-acked
 	final, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
 	defer cancel()
+	if err := in.q.Leave(final, in.consumer); err != nil {
+		in.log.Warn("webhook inbox could not remove its consumer from the queue", "consumer", in.consumer, "error", err)
+	}
 	if s, err := in.Stats(final); err == nil {
 		in.log.Info("webhook inbox workers stopped", "consumer", in.consumer, "stats", s)
 	}

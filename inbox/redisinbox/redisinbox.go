@@ -165,7 +165,7 @@ func (q *Queue) Init(ctx context.Context) error {
 	if err := q.createGroup(ctx); err != nil {
 		return err
 	}
-	for _, sc := range []*redis.Script{claim, retry, deadLetter, replay} {
+	for _, sc := range []*redis.Script{claim, retry, deadLetter, replay, leave} {
 		if err := sc.Load(ctx, q.rdb).Err(); err != nil {
 			return fmt.Errorf("redisinbox: loading scripts: %w", err)
 		}
@@ -419,6 +419,19 @@ func (q *Queue) Stats(ctx context.Context) (wabsp.InboxQueueStats, error) {
 	}
 	s.Lag = max(length.Val()-s.Pending, 0)
 	return s, nil
+}
+
+// Leave implements wabsp.InboxQueue: the consumer is deleted from the
+// group unless it still holds entries, which then wait for another
+// consumer's XAUTOCLAIM.
+func (q *Queue) Leave(ctx context.Context, consumer string) error {
+	if err := leave.Run(ctx, q.rdb, q.keys[:1], q.group, consumer).Err(); err != nil && !isNoGroup(err) {
+		return fmt.Errorf("redisinbox: removing a consumer: %w", err)
+	}
+	q.mu.Lock()
+	delete(q.claims, consumer)
+	q.mu.Unlock()
+	return nil
 }
 
 // Keys returns the stream, failure-count and dead-letter keys, for

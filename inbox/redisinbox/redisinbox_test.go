@@ -167,3 +167,38 @@ func TestOpenRefusesABadURLWithoutQuotingIt(t *testing.T) {
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "hunter2")
 }
+
+// TestLeaveRemovesOnlyAConsumerThatHoldsNothing: worker pools get a new
+// consumer name per process, so a stopped one removes its name; one that
+// still holds an entry stays, or the entry would be lost from the group.
+func TestLeaveRemovesOnlyAConsumerThatHoldsNothing(t *testing.T) {
+	t.Parallel()
+	q := newQueues(t, 1)[0]
+	rdb := newClient(t)
+	ctx := context.Background()
+	stream, _, _ := q.Keys()
+	consumers := func() []string {
+		cs, err := rdb.XInfoConsumers(ctx, stream, redisinbox.DefaultGroup).Result()
+		require.NoError(t, err)
+		var names []string
+		for _, c := range cs {
+			names = append(names, c.Name)
+		}
+		return names
+	}
+
+	in := inboxtest.NewInbox(t, q, nil, 0, inboxtest.Quick(1, 5), func(context.Context, wabsp.StatusUpdate) error { return nil })
+	require.Equal(t, http.StatusOK, inboxtest.Ingest(in, inboxtest.StatusDelivery("wamid.leave")))
+	stop := inboxtest.Start(t, in)
+	inboxtest.Settled(t, q)
+	require.Contains(t, consumers(), in.Consumer())
+	stop()
+	assert.NotContains(t, consumers(), in.Consumer(), "a stopped pool that holds nothing leaves the group")
+
+	require.NoError(t, q.Add(ctx, []byte("held"), time.Now()))
+	held, err := q.Read(ctx, "holder", 1, 0)
+	require.NoError(t, err)
+	require.Len(t, held, 1)
+	require.NoError(t, q.Leave(ctx, "holder"))
+	assert.Contains(t, consumers(), "holder", "a consumer holding an entry stays")
+}

@@ -89,3 +89,12 @@ for _, e in ipairs(d) do
 end
 return #d
 `)
+
+// leave deletes consumer ARGV[2] of group ARGV[1] if it holds no entry
+// (XGROUP DELCONSUMER would drop the entries it holds). Returns 1 when it
+// deleted it.
+var leave = redis.NewScript(`
+if #redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 1, ARGV[2]) > 0 then return 0 end
+redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], ARGV[2])
+return 1
+`)
