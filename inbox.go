@@ -80,12 +80,15 @@ type InboxConfig struct {
 // panic, which is recovered, is taken over again after each visibility
 // timeout: crashes are not counted as failures.)
 //
-// Ordering: deliveries are handed out in the order they were stored, but
-// Workers run at once, so two deliveries (of one customer, too) may be
-// processed in either order, and a retried delivery runs after later
-// ones. Meta itself does not deliver in order: order statuses by their
-// timestamps, not by arrival. Workers: 1 in a single process processes in
-// arrival order, retries aside.
+// Ordering: Meta itself does not deliver in order, so order statuses by
+// their timestamps, not by arrival. The queue hands deliveries out in the
+// order they were stored, and within one Inbox the deliveries of one
+// customer (one phone number and one customer's wa_id, in every message
+// and status of the delivery) are processed one at a time in that order,
+// while other customers' run in parallel. Not ordered: a delivery that
+// concerns several customers (a batch of statuses) or none (template and
+// account updates); deliveries of one customer handed to different
+// processes; a retried delivery, which runs after later ones.
 //
 // Ingest (ServeHTTP) and the workers (Run) may run in the same process or
 // in different ones sharing the queue.

@@ -42,6 +42,8 @@ func (in *Inbox) Run(ctx context.Context) error {
 	go in.ackLoop(work, acks, acked)
 	var wg sync.WaitGroup
 	stopStats := in.logStatsEvery(ctx, &wg)
+	order := newInboxOrder()
+	var seq uint64
 
 	errBackoff := in.cfg.Backoff
 	for ctx.Err() == nil {
@@ -60,10 +62,12 @@ func (in *Inbox) Run(ctx context.Context) error {
 		// are pending on this consumer now.
 		for _, e := range entries {
 			wg.Add(1)
+			turn := seq
+			seq++
 			go func() {
 				defer wg.Done()
 				defer func() { <-slots }()
-				in.process(work, e, acks)
+				in.process(work, e, order, turn, acks)
 			}()
 		}
 		if err != nil {
@@ -122,10 +126,19 @@ func (in *Inbox) acquire(ctx context.Context, slots chan struct{}) int {
 
 // process runs one delivery's callbacks and records the outcome in the
 // queue.
-func (in *Inbox) process(ctx context.Context, e InboxEntry, acks chan<- string) {
+func (in *Inbox) process(ctx context.Context, e InboxEntry, order *inboxOrder, turn uint64, acks chan<- string) {
 	settle, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
 	defer cancel()
 	wh, err := DecodeWebhook(e.Body)
+	key := ""
+	if err == nil {
+		key = orderKey(wh)
+	}
+	wait, leave := order.enter(turn, key)
+	defer leave()
+	if wait != nil {
+		<-wait
+	}
 	if err != nil {
 		// A body Meta signed that does not decode will not decode on a
 		// retry either.

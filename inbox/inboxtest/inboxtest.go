@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -44,11 +45,14 @@ type Setup struct {
 	Many int
 }
 
-// StatusDelivery is a signed-ready delivery of one status, whose event key
-// is "status:<id>:delivered".
-func StatusDelivery(id string) []byte {
+// StatusDelivery is a signed-ready delivery of one status to the customer
+// 16315551181, whose event key is "status:<id>:delivered".
+func StatusDelivery(id string) []byte { return StatusDeliveryTo(id, "16315551181") }
+
+// StatusDeliveryTo is StatusDelivery to the customer recipient.
+func StatusDeliveryTo(id, recipient string) []byte {
 	return []byte(`{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"statuses":[{"id":"` +
-		id + `","status":"delivered","timestamp":"1731456010","recipient_id":"16315551181"}]}}]}]}`)
+		id + `","status":"delivered","timestamp":"1731456010","recipient_id":"` + recipient + `"}]}}]}]}`)
 }
 
 // Ingest posts body, signed, to in's ServeHTTP and returns the status.
@@ -403,6 +407,36 @@ func RunQueueTests(t *testing.T, s Setup) {
 		assert.Equal(t, int32(3), calls.Load())
 	})
 
+	t.Run("one customer's deliveries are processed in the order they were stored", func(t *testing.T) {
+		q := s.NewQueues(t, 1, long)[0]
+		var mu sync.Mutex
+		var order []string
+		in := NewInbox(t, q, s.NewDeduplicator(t), 0, Quick(8, 5), func(_ context.Context, st wabsp.StatusUpdate) error {
+			if st.Status.RecipientID == "alice" {
+				// Earlier deliveries take longer: without ordering, later
+				// ones would overtake them.
+				n, _ := strconv.Atoi(strings.TrimPrefix(st.Status.ID, "wamid.alice-"))
+				time.Sleep(time.Duration(3-n%4) * time.Millisecond)
+				mu.Lock()
+				order = append(order, st.Status.ID)
+				mu.Unlock()
+			}
+			return nil
+		})
+		var want []string
+		for i := range 24 {
+			id := "wamid.alice-" + strconv.Itoa(i)
+			want = append(want, id)
+			require.Equal(t, http.StatusOK, Ingest(in, StatusDeliveryTo(id, "alice")))
+			require.Equal(t, http.StatusOK, Ingest(in, StatusDeliveryTo("wamid.other-"+strconv.Itoa(i), "other-"+strconv.Itoa(i))))
+		}
+		Start(t, in)
+		Settled(t, q)
+		mu.Lock()
+		defer mu.Unlock()
+		assert.Equal(t, want, order)
+	})
+
 	t.Run(fmt.Sprintf("%d deliveries over 4 workers in two inboxes reach the callbacks exactly once", s.Many), func(t *testing.T) {
 		qs := s.NewQueues(t, 2, 30*time.Second)
 		dedup := s.NewDeduplicator(t)
@@ -432,7 +466,9 @@ func RunQueueTests(t *testing.T, s Setup) {
 			go func() {
 				defer wg.Done()
 				for i := w; i < s.Many; i += senders {
-					body := StatusDelivery("wamid.many-" + strconv.Itoa(i))
+					// A thousand customers: one customer's deliveries run
+					// one at a time in each inbox.
+					body := StatusDeliveryTo("wamid.many-"+strconv.Itoa(i), strconv.Itoa(16315550000+i%1000))
 					if Ingest(ins[i%2], body) != http.StatusOK {
 						refused.Add(1)
 					}

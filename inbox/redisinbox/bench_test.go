@@ -36,9 +36,12 @@ func benchBodies(b *testing.B) []benchBody {
 	if err != nil {
 		b.Fatal(err)
 	}
+	// New ids and a new customer per delivery: deliveries of one customer
+	// are processed one at a time.
 	small = bytes.Replace(small, []byte(`"id": "wamid.`), []byte(`"id": "wamid.@@`), 1)
-	if !bytes.Contains(small, []byte("@@")) {
-		b.Fatal("message_text.json: no message id to mark")
+	small = bytes.Replace(small, []byte(`"from": "16315551181"`), []byte(`"from": "1@@"`), 1)
+	if bytes.Count(small, []byte("@@")) != 2 {
+		b.Fatal("message_text.json: no message id or sender to mark")
 	}
 	var big bytes.Buffer
 	big.WriteString(`{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"statuses":[`)
@@ -46,8 +49,8 @@ func benchBodies(b *testing.B) []benchBody {
 		if i > 0 {
 			big.WriteByte(',')
 		}
-		fmt.Fprintf(&big, `{"id":"wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3MTE5MjVBOTE3MDk5QUVFM@@%06d","status":"%s","timestamp":"1731456010","recipient_id":"16315551181","conversation":{"id":"c8a4fd1d2d9bd0b8a2a5a0a1a2a3a4a5","origin":{"type":"utility"}},"pricing":{"billable":true,"pricing_model":"PMP","category":"utility","type":"regular"}}`,
-			i, []string{"sent", "delivered", "read"}[i%3])
+		fmt.Fprintf(&big, `{"id":"wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3MTE5MjVBOTE3MDk5QUVFM@@%06d","status":"%s","timestamp":"1731456010","recipient_id":"1631555%04d","conversation":{"id":"c8a4fd1d2d9bd0b8a2a5a0a1a2a3a4a5","origin":{"type":"utility"}},"pricing":{"billable":true,"pricing_model":"PMP","category":"utility","type":"regular"}}`,
+			i, []string{"sent", "delivered", "read"}[i%3], i)
 	}
 	big.WriteString(`]}}]}]}`)
 	return []benchBody{{"message_text", small, 1}, {"statuses_1000", big.Bytes(), 1000}}
