@@ -88,7 +88,9 @@ type InboxConfig struct {
 // while other customers' run in parallel. Not ordered: a delivery that
 // concerns several customers (a batch of statuses) or none (template and
 // account updates); deliveries of one customer handed to different
-// processes; a retried delivery, which runs after later ones.
+// processes; a retried delivery, which runs after later ones. A delivery
+// waiting for an earlier one of its customer occupies a worker: a burst
+// from one customer can hold several workers while it drains.
 //
 // Ingest (ServeHTTP) and the workers (Run) may run in the same process or
 // in different ones sharing the queue.
