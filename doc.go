@@ -102,6 +102,12 @@
 // DecodeWebhook and VerifyWebhookSignature do the same steps for a body you
 // hold, and SignWebhookBody signs a body as Meta would, for tests.
 //
+// Inbox is the opt-in mode for receivers at scale: it answers 200 once a
+// verified delivery is stored in an InboxQueue (a Redis stream with
+// inbox/redisinbox, or NewMemoryInboxQueue in one process) and runs the
+// callbacks on workers through the handler's Dispatch, with retries, dead
+// letters and takeover of a crashed worker's deliveries.
+//
 // Decoding is lenient: unknown fields, message types and members are kept as
 // raw JSON (in Extra or WebhookChange.Raw), unknown enum values as their
 // string, ids are read from strings or numbers digit for digit, and

@@ -247,10 +247,6 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // *SignatureError, ErrWebhookBodyTooLarge, a *WebhookSyntaxError, or the
 // read error.
 func (h *WebhookHandler) DecodeRequest(r *http.Request) (*Webhook, error) {
-	max := h.cfg.MaxBodyBytes
-	if r.ContentLength > max {
-		return nil, ErrWebhookBodyTooLarge
-	}
 	buf, _ := h.pool.Get().(*bytes.Buffer)
 	if buf == nil {
 		buf = new(bytes.Buffer)
@@ -259,6 +255,23 @@ func (h *WebhookHandler) DecodeRequest(r *http.Request) (*Webhook, error) {
 		buf.Reset()
 		h.pool.Put(buf)
 	}()
+	if err := h.ReadVerifiedBody(r, buf); err != nil {
+		return nil, err
+	}
+	// DecodeWebhook copies what it keeps, so the buffer can be reused.
+	return DecodeWebhook(buf.Bytes())
+}
+
+// ReadVerifiedBody reads a delivery's body once into buf (appending), up
+// to the cap, and checks its signature against the raw bytes, without
+// decoding it: what an Inbox stores before it acknowledges. Errors: a
+// *SignatureError, ErrWebhookBodyTooLarge, or the read error.
+func (h *WebhookHandler) ReadVerifiedBody(r *http.Request, buf *bytes.Buffer) error {
+	max := h.cfg.MaxBodyBytes
+	if r.ContentLength > max {
+		return ErrWebhookBodyTooLarge
+	}
+	start := buf.Len()
 	if r.ContentLength > 0 {
 		// Grow for the declared length only up to a small bound: the body
 		// is not signed yet, so a client that declares 3 MB and sends one
@@ -270,17 +283,12 @@ func (h *WebhookHandler) DecodeRequest(r *http.Request) (*Webhook, error) {
 	// Reading one byte past the cap tells an oversized body from one of
 	// exactly the cap, without buffering the rest of it.
 	if _, err := buf.ReadFrom(io.LimitReader(r.Body, max+1)); err != nil {
-		return nil, fmt.Errorf("wabsp: reading webhook body: %w", err)
+		return fmt.Errorf("wabsp: reading webhook body: %w", err)
 	}
-	if int64(buf.Len()) > max {
-		return nil, ErrWebhookBodyTooLarge
+	if int64(buf.Len()-start) > max {
+		return ErrWebhookBodyTooLarge
 	}
-	body := buf.Bytes()
-	if err := h.verify(body, r.Header.Get(WebhookSignatureHeader)); err != nil {
-		return nil, err
-	}
-	// DecodeWebhook copies what it keeps, so the buffer can be reused.
-	return DecodeWebhook(body)
+	return h.verify(buf.Bytes()[start:], r.Header.Get(WebhookSignatureHeader))
 }
 
 func (h *WebhookHandler) verify(body []byte, header string) error {

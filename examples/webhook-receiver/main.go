@@ -22,6 +22,13 @@
 // /policy/limit?phone_number_id=, /policy/conversation?...). With
 // -redis-url (or WABSP_REDIS_URL) the tracker and the webhook deduplication
 // live in Redis, shared by every instance; otherwise in memory.
+//
+// With -inbox redis://host:port it acknowledges each delivery once it is
+// stored in a Redis stream and runs the callbacks on -workers workers (see
+// wabsp.Inbox); every process started with the same -inbox shares the work,
+// and the tracker and deduplication default to that Redis too:
+//
+//	go run ./examples/webhook-receiver -inbox redis://localhost:6379/0 -workers 8
 package main
 
 import (
@@ -55,11 +62,13 @@ const demoSecret = "demo-app-secret"
 func main() {
 	addr := flag.String("addr", "", "serve on this address (such as :8080) until interrupted, instead of the demo")
 	fixtures := flag.String("fixtures", "", "directory of deliveries to post in the demo (default: the repository's testdata/webhooks)")
-	redisURL := flag.String("redis-url", os.Getenv("WABSP_REDIS_URL"), "keep the policy tracker and deduplication in this Redis (default: in memory)")
+	redisURL := flag.String("redis-url", os.Getenv("WABSP_REDIS_URL"), "keep the policy tracker and deduplication in this Redis (default: in memory, or the -inbox Redis)")
+	inboxURL := flag.String("inbox", "", "acknowledge deliveries once stored in this Redis (redis://host:port/db) and process them on workers")
+	workers := flag.Int("workers", 4, "with -inbox, how many deliveries to process at once")
 	exampleenv.SetUsage(flag.CommandLine, `Command webhook-receiver serves wabsp's webhook handler and prints each event as a JSON line.
 Without -addr it runs a demo on loopback with recorded, signed deliveries and needs no variables.
 
-Usage: go run ./examples/webhook-receiver [-addr :8080] [-fixtures dir] [-redis-url redis://...]`,
+Usage: go run ./examples/webhook-receiver [-addr :8080] [-fixtures dir] [-redis-url redis://...] [-inbox redis://... [-workers n]]`,
 		exampleenv.Var{Name: "META_APP_SECRET", Help: "with -addr: your Meta app secret(s), comma-separated during a rotation, to check signatures"},
 		exampleenv.Var{Name: "WEBHOOK_VERIFY_TOKEN", Help: "with -addr: the verify token you entered for the callback URL in Meta's app dashboard"},
 		exampleenv.Var{Name: "WABSP_REDIS_URL", Help: "optional: the default of -redis-url"},
@@ -69,7 +78,14 @@ Usage: go run ./examples/webhook-receiver [-addr :8080] [-fixtures dir] [-redis-
 		flag.Usage()
 		os.Exit(2)
 	}
+	if *redisURL == "" {
+		*redisURL = *inboxURL
+	}
 	st, err := openStore(*redisURL)
+	if err == nil {
+		inbox, err = openInbox(*inboxURL, *workers)
+		defer inbox.close()
+	}
 	if err == nil {
 		if *addr != "" {
 			err = serve(*addr, st)
@@ -78,10 +94,14 @@ Usage: go run ./examples/webhook-receiver [-addr :8080] [-fixtures dir] [-redis-
 		}
 	}
 	if err != nil {
+		inbox.close()
 		fmt.Fprintln(os.Stderr, "webhook-receiver:", err)
 		os.Exit(1)
 	}
 }
+
+// inbox is the -inbox mode, nil without it.
+var inbox *inboxMode
 
 // printer writes one JSON line per event; callbacks may run concurrently.
 type printer struct {
@@ -122,9 +142,13 @@ func newMux(secrets []string, verifyToken string, p *printer, st policy.Store) (
 	if err != nil {
 		return nil, err
 	}
+	root, err := inbox.wrap(h)
+	if err != nil {
+		return nil, err
+	}
 	mux := http.NewServeMux()
 	mux.Handle("/policy/", policy.NewHTTPHandler(tracker, nil))
-	mux.Handle("/", h)
+	mux.Handle("/", root)
 	return mux, nil
 }
 
@@ -185,6 +209,9 @@ func demo(dir string, st policy.Store) error {
 			return fmt.Errorf("%s: the handler answered %d", filepath.Base(f), status)
 		}
 	}
+	if err := inbox.settle(); err != nil {
+		return err
+	}
 	// What the tracker made of the recorded inbound message and statuses.
 	for _, q := range []string{"window?phone_number_id=106540352242922&wa_id=16315551181", "limit?phone_number_id=106540352242922"} {
 		if err := printPolicy(client, srv.URL+"/policy/"+q, p); err != nil {
@@ -225,6 +252,9 @@ func sandboxEvents(receiver string, client *http.Client, p *printer) error {
 		if d.Err != nil || d.Status != http.StatusOK {
 			return fmt.Errorf("the sandbox's %s webhook was answered %d: %v", d.Field, d.Status, d.Err)
 		}
+	}
+	if err := inbox.settle(); err != nil {
+		return err
 	}
 	// The customer just wrote: the 24-hour window is open.
 	return printPolicy(client, receiver+"/policy/window?phone_number_id="+signup.PhoneNumberID+"&wa_id="+customerWAID, p)
