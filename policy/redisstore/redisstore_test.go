@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"os"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -15,25 +14,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wabsp/wabsp"
+	"github.com/wabsp/wabsp/internal/redistest"
 	"github.com/wabsp/wabsp/policy"
 	"github.com/wabsp/wabsp/policy/policytest"
 	"github.com/wabsp/wabsp/policy/redisstore"
 )
 
-// redisURL is the server scripts/redis-for-tests.sh started. Without one
-// the tests skip on a developer's machine and fail in CI, where skipping
-// would hide that nothing ran.
-func redisURL(tb testing.TB) string {
-	tb.Helper()
-	url := os.Getenv("WABSP_REDIS_URL")
-	if url == "" {
-		if os.Getenv("CI") == "true" {
-			tb.Fatal("WABSP_REDIS_URL is not set in CI: source scripts/redis-for-tests.sh first")
-		}
-		tb.Skip("WABSP_REDIS_URL is not set; `source scripts/redis-for-tests.sh` to run the Redis tests")
-	}
-	return url
-}
+// redisURL is the server scripts/redis-for-tests.sh started.
+func redisURL(tb testing.TB) string { return redistest.URL(tb) }
 
 // roundTrips counts the commands and pipelines sent to Redis: each is one
 // round trip.

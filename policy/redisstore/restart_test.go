@@ -7,12 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -23,59 +19,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wabsp/wabsp"
+	"github.com/wabsp/wabsp/internal/redistest"
 	"github.com/wabsp/wabsp/policy/redisstore"
 )
-
-// ownRedis is a redis-server this test starts, kills and restarts itself,
-// persisting to an append-only file that is fsynced on every write, as a
-// production Redis that must not lose acknowledged writes is run.
-type ownRedis struct {
-	t    *testing.T
-	dir  string
-	port int
-	cmd  *exec.Cmd
-}
-
-func startOwnRedis(t *testing.T) *ownRedis {
-	t.Helper()
-	if _, err := exec.LookPath("redis-server"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("redis-server is not installed in CI: source scripts/redis-for-tests.sh first")
-		}
-		t.Skip("redis-server is not installed; `source scripts/redis-for-tests.sh` installs it")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	port := l.Addr().(*net.TCPAddr).Port
-	require.NoError(t, l.Close())
-	r := &ownRedis{t: t, dir: t.TempDir(), port: port}
-	r.start()
-	t.Cleanup(r.kill)
-	return r
-}
-
-func (r *ownRedis) addr() string { return "127.0.0.1:" + strconv.Itoa(r.port) }
-
-func (r *ownRedis) start() {
-	r.t.Helper()
-	r.cmd = exec.Command("redis-server", "--bind", "127.0.0.1", "--port", strconv.Itoa(r.port),
-		"--dir", r.dir, "--save", "", "--appendonly", "yes", "--appendfsync", "always")
-	require.NoError(r.t, r.cmd.Start())
-	rdb := redis.NewClient(&redis.Options{Addr: r.addr(), MaxRetries: -1})
-	defer func() { _ = rdb.Close() }()
-	require.Eventually(r.t, func() bool { return rdb.Ping(context.Background()).Err() == nil },
-		10*time.Second, 10*time.Millisecond, "redis-server did not start")
-}
-
-// kill stops the server at once, as a crash or an OOM kill would.
-func (r *ownRedis) kill() {
-	if r.cmd == nil {
-		return
-	}
-	_ = r.cmd.Process.Kill()
-	_ = r.cmd.Wait()
-	r.cmd = nil
-}
 
 // TestFailedReleaseDuringARedisRestartLosesNoEvent: the callback fails
 // while Redis is down, so the handler cannot release its claim. Redis comes
@@ -83,8 +29,8 @@ func (r *ownRedis) kill() {
 // process the event once the lease expires, not skip it as a duplicate.
 func TestFailedReleaseDuringARedisRestartLosesNoEvent(t *testing.T) {
 	t.Parallel()
-	srv := startOwnRedis(t)
-	rdb := redis.NewClient(&redis.Options{Addr: srv.addr(), DialTimeout: time.Second, ReadTimeout: time.Second, MaxRetries: -1})
+	srv := redistest.Start(t)
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr(), DialTimeout: time.Second, ReadTimeout: time.Second, MaxRetries: -1})
 	t.Cleanup(func() { _ = rdb.Close() })
 	store := redisstore.New(rdb)
 
@@ -98,7 +44,7 @@ func TestFailedReleaseDuringARedisRestartLosesNoEvent(t *testing.T) {
 		Logger:       slog.New(slog.NewTextHandler(&lockedWriter{w: &logs, mu: &logMu}, nil)),
 		OnStatus: func(context.Context, wabsp.StatusUpdate) error {
 			if calls.Add(1) == 1 {
-				srv.kill()                             // Redis goes down while the callback runs...
+				srv.Kill()                             // Redis goes down while the callback runs...
 				return errors.New("downstream failed") // ...and the callback fails
 			}
 			processed.Add(1)
@@ -126,7 +72,7 @@ func TestFailedReleaseDuringARedisRestartLosesNoEvent(t *testing.T) {
 	assert.Contains(t, logs.String(), "could not release a failed event")
 	logMu.Unlock()
 
-	srv.start()
+	srv.Restart()
 	lease, _ := rdb.Get(context.Background(), "wabsp:policy:dedup:status:wamid.restart-1:delivered").Result()
 	t.Logf("after the restart the key holds %q", lease)
 
