@@ -167,8 +167,10 @@ func unwrapAll(errs ...error) []error {
 	return out
 }
 
-// The documented reasons for a 400 from Plivo's Embedded Signup API (seed
-// 003). Test for them with errors.Is.
+// The documented reasons for a 400 from Plivo's Embedded Signup API (the
+// error table of Plivo's Tech Provider guide,
+// docs.plivo.com/docs/messaging/concepts/whatsapp/resellers). Test for them
+// with errors.Is.
 var (
 	ErrMissingWABAID                  = errors.New("wabsp: waba_id is required")
 	ErrMissingBusinessID              = errors.New("wabsp: business_id is required")
