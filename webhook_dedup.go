@@ -61,6 +61,18 @@ type Deduplicator interface {
 	Release(ctx context.Context, key, owner string) error
 }
 
+// BatchDeduplicator is a Deduplicator that also claims and completes many
+// keys in one call, as a store across the network should: WebhookHandler
+// then claims every message and status of a delivery at once before the
+// callbacks run, and records the processed ones at once after them. Each
+// answer is what Claim would have answered for that key, in order (a key
+// given twice is claimed by the first).
+type BatchDeduplicator interface {
+	Deduplicator
+	ClaimBatch(ctx context.Context, keys []string, owner string, lease time.Duration) ([]DedupState, error)
+	CompleteBatch(ctx context.Context, keys []string) error
+}
+
 // DefaultDedupCapacity is how many completed keys the default in-memory
 // deduplicator remembers: at ~100 bytes a key, about 10 MB.
 const DefaultDedupCapacity = 100_000
@@ -229,4 +241,27 @@ func (d *MemoryDeduplicator) Len() int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return len(d.done) + len(d.leases)
+}
+
+// ClaimBatch implements BatchDeduplicator.
+func (d *MemoryDeduplicator) ClaimBatch(ctx context.Context, keys []string, owner string, lease time.Duration) ([]DedupState, error) {
+	out := make([]DedupState, len(keys))
+	for i, k := range keys {
+		st, err := d.Claim(ctx, k, owner, lease)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = st
+	}
+	return out, nil
+}
+
+// CompleteBatch implements BatchDeduplicator.
+func (d *MemoryDeduplicator) CompleteBatch(ctx context.Context, keys []string) error {
+	for _, k := range keys {
+		if err := d.Complete(ctx, k); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package wabsp_test
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -150,4 +151,73 @@ func TestMemoryDeduplicatorClaimsOnceUnderConcurrency(t *testing.T) {
 	}
 	wg.Wait()
 	assert.Equal(t, int32(1), claimed.Load())
+}
+
+// countingBatchDedup counts the calls a handler makes on its deduplicator.
+type countingBatchDedup struct {
+	*wabsp.MemoryDeduplicator
+	claims, completes, releases, claimBatches, completeBatches atomic.Int32
+}
+
+func (c *countingBatchDedup) Claim(ctx context.Context, key, owner string, lease time.Duration) (wabsp.DedupState, error) {
+	c.claims.Add(1)
+	return c.MemoryDeduplicator.Claim(ctx, key, owner, lease)
+}
+
+func (c *countingBatchDedup) Complete(ctx context.Context, key string) error {
+	c.completes.Add(1)
+	return c.MemoryDeduplicator.Complete(ctx, key)
+}
+
+func (c *countingBatchDedup) Release(ctx context.Context, key, owner string) error {
+	c.releases.Add(1)
+	return c.MemoryDeduplicator.Release(ctx, key, owner)
+}
+
+func (c *countingBatchDedup) ClaimBatch(ctx context.Context, keys []string, owner string, lease time.Duration) ([]wabsp.DedupState, error) {
+	c.claimBatches.Add(1)
+	return c.MemoryDeduplicator.ClaimBatch(ctx, keys, owner, lease)
+}
+
+func (c *countingBatchDedup) CompleteBatch(ctx context.Context, keys []string) error {
+	c.completeBatches.Add(1)
+	return c.MemoryDeduplicator.CompleteBatch(ctx, keys)
+}
+
+func TestWebhookHandlerClaimsADeliveryInOneBatch(t *testing.T) {
+	t.Parallel()
+	dedup := &countingBatchDedup{MemoryDeduplicator: wabsp.NewMemoryDeduplicator(10_000)}
+	var mu sync.Mutex
+	processed := map[string]int{}
+	failOnce := map[string]bool{"wamid.batch-0-3": true}
+	h := newTestWebhookHandler(t, wabsp.WebhookConfig{
+		Deduplicator: dedup,
+		OnStatus: func(_ context.Context, s wabsp.StatusUpdate) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if failOnce[s.Status.ID] {
+				delete(failOnce, s.Status.ID)
+				return errors.New("transient")
+			}
+			processed[s.Status.ID]++
+			return nil
+		},
+	})
+	body := statusBatch(0, 100)
+
+	assert.Equal(t, 500, serve(h, signedPost(body, testAppSecret)).Code, "one event failed")
+	assert.Equal(t, int32(1), dedup.claimBatches.Load(), "the delivery's 100 events are claimed in one call")
+	assert.Equal(t, int32(1), dedup.completeBatches.Load(), "and the 99 processed recorded in one call")
+	assert.Zero(t, dedup.claims.Load())
+	assert.Zero(t, dedup.completes.Load())
+	assert.Equal(t, int32(1), dedup.releases.Load(), "the failed event is released")
+	assert.Len(t, processed, 99)
+
+	assert.Equal(t, 200, serve(h, signedPost(body, testAppSecret)).Code, "the retry processes the failed event")
+	assert.Len(t, processed, 100)
+	for id, n := range processed {
+		assert.Equal(t, 1, n, id)
+	}
+	assert.Equal(t, 200, serve(h, signedPost(body, testAppSecret)).Code)
+	assert.Len(t, processed, 100, "a redelivery of done events runs nothing")
 }

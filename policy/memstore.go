@@ -409,3 +409,13 @@ func (s *MemoryStore) Complete(ctx context.Context, key string) error {
 func (s *MemoryStore) Release(ctx context.Context, key, owner string) error {
 	return s.dedup.Release(ctx, key, owner)
 }
+
+// ClaimBatch implements wabsp.BatchDeduplicator.
+func (s *MemoryStore) ClaimBatch(ctx context.Context, keys []string, owner string, lease time.Duration) ([]wabsp.DedupState, error) {
+	return s.dedup.ClaimBatch(ctx, keys, owner, lease)
+}
+
+// CompleteBatch implements wabsp.BatchDeduplicator.
+func (s *MemoryStore) CompleteBatch(ctx context.Context, keys []string) error {
+	return s.dedup.CompleteBatch(ctx, keys)
+}

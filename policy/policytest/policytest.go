@@ -425,6 +425,23 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) policy.Store) {
 		require.NoError(t, s.Release(ctx, "wamid.never-seen", "x"), "releasing an unknown key is not an error")
 	})
 
+	t.Run("a batch claims and completes like one key at a time", func(t *testing.T) {
+		s, ctx := newStore(t), context.Background()
+		b, ok := s.(wabsp.BatchDeduplicator)
+		if !ok {
+			t.Skip("the store claims one key at a time")
+		}
+		require.NoError(t, s.Complete(ctx, "wamid.done"))
+		states, err := b.ClaimBatch(ctx, []string{"wamid.a", "wamid.b", "wamid.a", "wamid.done"}, "one", time.Minute)
+		require.NoError(t, err)
+		assert.Equal(t, []wabsp.DedupState{wabsp.DedupClaimed, wabsp.DedupClaimed, wabsp.DedupInProgress, wabsp.DedupDone}, states,
+			"a key given twice is claimed by its first copy")
+		require.NoError(t, b.CompleteBatch(ctx, []string{"wamid.a"}))
+		states, err = b.ClaimBatch(ctx, []string{"wamid.a", "wamid.b"}, "two", time.Minute)
+		require.NoError(t, err)
+		assert.Equal(t, []wabsp.DedupState{wabsp.DedupDone, wabsp.DedupInProgress}, states)
+	})
+
 	t.Run("an expired lease is claimed again", func(t *testing.T) {
 		s, ctx := newStore(t), context.Background()
 		const lease = 50 * time.Millisecond

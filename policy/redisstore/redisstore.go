@@ -265,9 +265,70 @@ func (s *Store) Release(ctx context.Context, key, owner string) error {
 
 func (s *Store) dedupKey(key string) string { return s.prefix + "dedup:" + key }
 
+// ClaimBatch implements wabsp.BatchDeduplicator: the claim script for every
+// key in one pipeline, one round trip (a Redis Cluster client splits it by
+// node). The keys are claimed in order, so a key given twice is claimed by
+// its first copy.
+func (s *Store) ClaimBatch(ctx context.Context, keys []string, owner string, lease time.Duration) ([]wabsp.DedupState, error) {
+	ms := lease.Milliseconds()
+	if ms < 1 {
+		ms = 1
+	}
+	run := func() ([]*redis.Cmd, error) {
+		pipe := s.rdb.Pipeline()
+		cmds := make([]*redis.Cmd, len(keys))
+		for i, k := range keys {
+			cmds[i] = claim.EvalSha(ctx, pipe, []string{s.dedupKey(k)}, owner, itoa(ms))
+		}
+		_, err := pipe.Exec(ctx)
+		return cmds, err
+	}
+	cmds, err := run()
+	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+		// Redis restarted without the script: load it and try once more.
+		if lerr := claim.Load(ctx, s.rdb).Err(); lerr != nil {
+			return nil, fmt.Errorf("redisstore: claiming webhook events: %w", lerr)
+		}
+		cmds, err = run()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: claiming webhook events: %w", err)
+	}
+	out := make([]wabsp.DedupState, len(keys))
+	for i, c := range cmds {
+		n, err := c.Int()
+		if err != nil {
+			return nil, fmt.Errorf("redisstore: claiming webhook events: %w", err)
+		}
+		switch n {
+		case 1:
+			out[i] = wabsp.DedupClaimed
+		case 2:
+			out[i] = wabsp.DedupInProgress
+		case 3:
+			out[i] = wabsp.DedupDone
+		default:
+			return nil, fmt.Errorf("redisstore: claiming webhook events: unexpected answer %d", n)
+		}
+	}
+	return out, nil
+}
+
+// CompleteBatch implements wabsp.BatchDeduplicator in one pipeline.
+func (s *Store) CompleteBatch(ctx context.Context, keys []string) error {
+	pipe := s.rdb.Pipeline()
+	for _, k := range keys {
+		pipe.Set(ctx, s.dedupKey(k), "done", s.dedupTTL)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("redisstore: completing webhook events: %w", err)
+	}
+	return nil
+}
+
 // A Store deduplicates webhook deliveries for wabsp.WebhookHandler across
 // instances.
-var _ wabsp.Deduplicator = (*Store)(nil)
+var _ wabsp.BatchDeduplicator = (*Store)(nil)
 
 func flag(b bool) string {
 	if b {
