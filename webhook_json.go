@@ -1,6 +1,7 @@
 package wabsp
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"time"
@@ -673,4 +674,63 @@ func (r *jsonReader) raw() json.RawMessage {
 func (r *jsonReader) mark() int {
 	r.ws()
 	return r.pos
+}
+
+// skipSpan moves past the value at pos by matching its brackets and
+// strings, without validating or decoding it: the caller decodes the span
+// later with the validating reader and checks that it ends at the same
+// place. A value that is not an object or array is small and skipped
+// (validated) the ordinary way.
+func (r *jsonReader) skipSpan() {
+	b := r.buf
+	c := r.ws()
+	if c != '{' && c != '[' {
+		r.skip()
+		return
+	}
+	depth := 0
+	for i := r.pos; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			end := stringEnd(b, i+1)
+			if end < 0 {
+				r.pos = len(b)
+				r.fail("unexpected end of input in string")
+				return
+			}
+			i = end
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				r.pos = i + 1
+				return
+			}
+		}
+	}
+	r.pos = len(b)
+	r.fail("unexpected end of input")
+}
+
+// stringEnd returns the index of the quote that closes the string whose
+// content starts at i, or -1: the first quote not escaped by an odd run of
+// backslashes.
+func stringEnd(b []byte, i int) int {
+	start := i
+	for {
+		j := bytes.IndexByte(b[i:], '"')
+		if j < 0 {
+			return -1
+		}
+		q := i + j
+		k := q
+		for k > start && b[k-1] == '\\' {
+			k--
+		}
+		if (q-k)%2 == 0 {
+			return q
+		}
+		i = q + 1
+	}
 }
