@@ -2,7 +2,9 @@ package wabsp
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
+	"math/bits"
 	"strconv"
 	"time"
 	"unicode/utf16"
@@ -60,16 +62,40 @@ func (r *jsonReader) fail(msg string) {
 }
 
 // ws skips whitespace and returns the next byte, or 0 at the end.
+// Pretty-printed deliveries indent with runs of spaces: those are skipped
+// eight bytes at a time.
 func (r *jsonReader) ws() byte {
-	for r.pos < len(r.buf) {
-		switch c := r.buf[r.pos]; c {
+	b, i := r.buf, r.pos
+	for i < len(b) {
+		switch c := b[i]; c {
 		case ' ', '\t', '\n', '\r':
-			r.pos++
+			i++
+			for i+8 <= len(b) && binary.LittleEndian.Uint64(b[i:]) == eightSpaces {
+				i += 8
+			}
 		default:
+			r.pos = i
 			return c
 		}
 	}
+	r.pos = i
 	return 0
+}
+
+const (
+	eightSpaces = 0x2020202020202020
+	lowBits     = 0x0101010101010101
+	highBits    = 0x8080808080808080
+)
+
+// stringStops flags, in the high bit of each byte of w (8 bytes, little
+// endian), the bytes that end a fast run in a string: a quote, a backslash
+// or a control byte. The classic "has a zero byte" test can flag a byte
+// above a true hit (a borrow), never below one, so the lowest flag is exact.
+func stringStops(w uint64) uint64 {
+	q := w ^ (lowBits * '"')
+	s := w ^ (lowBits * '\\')
+	return ((q - lowBits) &^ q) | ((s - lowBits) &^ s) | ((w-lowBits*0x20)&^w)&highBits
 }
 
 // markOdd skips the value at pos and remembers its bytes.
@@ -142,19 +168,42 @@ func (r *jsonReader) literal(lit string) {
 
 // scanString consumes a string at pos (which holds '"') and returns its
 // content's range; clean is false when it has escapes or bytes that are not
-// valid UTF-8, so the content must go through unquote.
+// valid UTF-8, so the content must go through unquote. Plain runs are
+// scanned eight bytes at a time.
 func (r *jsonReader) scanString() (start, end int, clean bool) {
-	r.pos++
-	start = r.pos
-	clean = true
-	ascii := true
 	b := r.buf
-	for i := r.pos; i < len(b); i++ {
-		c := b[i]
-		switch {
+	start = r.pos + 1
+	clean = true
+	var high uint64 // the high bits of every byte read: non-zero if any is not ASCII
+	i := start
+	for {
+		for i+8 <= len(b) {
+			w := binary.LittleEndian.Uint64(b[i:])
+			if m := stringStops(w); m != 0 {
+				n := bits.TrailingZeros64(m) >> 3
+				high |= w & (1<<(8*n) - 1)
+				i += n
+				break
+			}
+			high |= w
+			i += 8
+		}
+		for ; i < len(b); i++ {
+			c := b[i]
+			if c == '"' || c == '\\' || c < 0x20 {
+				break
+			}
+			high |= uint64(c)
+		}
+		if i >= len(b) {
+			r.pos = len(b)
+			r.fail("unexpected end of input in string")
+			return start, start, true
+		}
+		switch c := b[i]; {
 		case c == '"':
 			r.pos = i + 1
-			if !ascii && clean && !utf8.Valid(b[start:i]) {
+			if high&highBits != 0 && clean && !utf8.Valid(b[start:i]) {
 				clean = false
 			}
 			return start, i, clean
@@ -187,17 +236,13 @@ func (r *jsonReader) scanString() (start, end int, clean bool) {
 				r.fail("invalid escape in string")
 				return start, start, true
 			}
-		case c < 0x20:
+			i++
+		default:
 			r.pos = i
 			r.fail("control character in string")
 			return start, start, true
-		case c >= utf8.RuneSelf:
-			ascii = false
 		}
 	}
-	r.pos = len(b)
-	r.fail("unexpected end of input in string")
-	return start, start, true
 }
 
 func unhex(c byte) rune {
