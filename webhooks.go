@@ -107,7 +107,9 @@ func (c *WebhookChange) Known() bool {
 
 // DecodeWebhook decodes a delivery's raw body. It does not check the
 // signature: call VerifyWebhookSignature first, or let WebhookHandler do
-// both. The result does not alias body.
+// both. The result does not alias body. Its strings share a few
+// allocations of at most 32 KB each: one kept string keeps its chunk alive,
+// so strings.Clone the few you keep for long from a large delivery.
 func DecodeWebhook(body []byte) (*Webhook, error) {
 	r := jsonReader{buf: body}
 	w := &Webhook{}
