@@ -442,14 +442,26 @@ func (it *objIter) next() bool {
 	if c != '"' {
 		return it.stop("expected a member name")
 	}
-	start, end, clean := r.scanString()
-	if r.err != nil {
-		return it.stop("")
+	// Member names are short and plain ASCII: look for the closing quote
+	// byte by byte here, and leave escapes, control and non-ASCII bytes to
+	// scanString.
+	b, i := r.buf, r.pos+1
+	for i < len(b) && b[i] != '"' && b[i] != '\\' && b[i] >= 0x20 && b[i] < 0x80 {
+		i++
 	}
-	if clean {
-		it.key = r.buf[start:end]
+	if i < len(b) && b[i] == '"' {
+		it.key = b[r.pos+1 : i]
+		r.pos = i + 1
 	} else {
-		it.key = unquote(r.buf[start:end])
+		start, end, clean := r.scanString()
+		if r.err != nil {
+			return it.stop("")
+		}
+		if clean {
+			it.key = r.buf[start:end]
+		} else {
+			it.key = unquote(r.buf[start:end])
+		}
 	}
 	if r.ws() != ':' {
 		return it.stop("expected ':' after member name")

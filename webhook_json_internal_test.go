@@ -68,3 +68,22 @@ func TestWhitespaceRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestMemberNames checks the member-name fast path and its fallback:
+// escaped and non-ASCII names still decode to the same name.
+func TestMemberNames(t *testing.T) {
+	t.Parallel()
+	w, err := DecodeWebhook([]byte(`{"entry":[{"changes":[{"fi\u0065ld":"messages","é":1,"a\"b":2,"value":{}}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := w.Entries[0].Changes[0]
+	if c.Field != FieldMessages || string(c.Extra["é"]) != "1" || string(c.Extra[`a"b`]) != "2" {
+		t.Fatalf("got field %q, extra %v", c.Field, c.Extra)
+	}
+	for _, bad := range []string{"{\"a\x01\":1}", `{"a`, `{"a\q":1}`} {
+		if _, err := DecodeWebhook([]byte(bad)); err == nil {
+			t.Errorf("%q: want a syntax error", bad)
+		}
+	}
+}
