@@ -156,8 +156,20 @@ func TestWebhookRedeliveryDuringProcessingIsNotAcknowledged(t *testing.T) {
 	body := readWebhookFixture(t, "message_text.json")
 
 	first := make(chan int, 1)
-	go func() { first <- rcv.deliver(t, body) }()
-	<-entered
+	go func() {
+		status, err := rcv.post(body)
+		if err != nil {
+			status = -1
+		}
+		first <- status
+	}()
+	select {
+	case <-entered:
+	case status := <-first:
+		t.Fatalf("the first delivery answered %d without reaching its callback", status)
+	case <-time.After(30 * time.Second):
+		t.Fatal("the first delivery never reached its callback")
+	}
 	assert.Equal(t, http.StatusServiceUnavailable, rcv.deliver(t, body),
 		"a duplicate of an event still in progress must not be acknowledged")
 	release <- errors.New("database down")

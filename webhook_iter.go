@@ -144,29 +144,3 @@ func (c *WebhookChange) Onboarding() (OnboardingEvent, bool) {
 		SolutionID:      u.WABAInfo.SolutionID,
 	}, true
 }
-
-// webhookEnums holds the enum values the decoder returns without
-// allocating a new string each time: most of a delivery is repeated ones.
-var webhookEnums = func() map[string]string {
-	m := map[string]string{}
-	for _, s := range []string{
-		"whatsapp", "whatsapp_business_account",
-		"sent", "delivered", "read", "failed", "played", "deleted",
-		"text", "image", "audio", "video", "document", "sticker", "location", "contacts", "interactive",
-		"button", "reaction", "order", "system", "unsupported", "request_welcome",
-		"button_reply", "list_reply", "nfm_reply",
-		"marketing", "utility", "authentication", "service", "referral_conversion", "authentication_international",
-		"authentication-international",
-		"marketing_lite", "regular", "free_customer_service", "free_entry_point", "CBP", "PMP",
-		"messages", "message_template_status_update", "message_template_quality_update", "template_category_update",
-		"phone_number_quality_update", "phone_number_name_update", "account_update", "account_review_update",
-		"account_alerts", "business_capability_update", "security",
-		"APPROVED", "REJECTED", "PENDING", "DEFERRED", "PAUSED", "DISABLED", "FLAGGED", "REINSTATED",
-		"GREEN", "YELLOW", "RED", "UNKNOWN", "MARKETING", "UTILITY", "AUTHENTICATION",
-		"image/jpeg", "image/png", "image/webp", "audio/ogg; codecs=opus", "video/mp4", "application/pdf",
-		"en", "en_US", "es", "pt_BR",
-	} {
-		m[s] = s
-	}
-	return m
-}()

@@ -1,11 +1,15 @@
 package wabsp
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
+	"math/bits"
 	"strconv"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // The webhook decoder is hand-written rather than encoding/json struct tags
@@ -25,8 +29,10 @@ import (
 // enclosing object then keeps it in its Extra under the member's name.
 type jsonReader struct {
 	buf []byte
-	pos int
-	err error
+	// arena holds the bytes of the strings decoded so far (see text).
+	arena []byte
+	pos   int
+	err   error
 
 	hasOdd           bool
 	oddStart, oddEnd int
@@ -59,16 +65,40 @@ func (r *jsonReader) fail(msg string) {
 }
 
 // ws skips whitespace and returns the next byte, or 0 at the end.
+// Pretty-printed deliveries indent with runs of spaces: those are skipped
+// eight bytes at a time.
 func (r *jsonReader) ws() byte {
-	for r.pos < len(r.buf) {
-		switch c := r.buf[r.pos]; c {
+	b, i := r.buf, r.pos
+	for i < len(b) {
+		switch c := b[i]; c {
 		case ' ', '\t', '\n', '\r':
-			r.pos++
+			i++
+			for i+8 <= len(b) && binary.LittleEndian.Uint64(b[i:]) == eightSpaces {
+				i += 8
+			}
 		default:
+			r.pos = i
 			return c
 		}
 	}
+	r.pos = i
 	return 0
+}
+
+const (
+	eightSpaces = 0x2020202020202020
+	lowBits     = 0x0101010101010101
+	highBits    = 0x8080808080808080
+)
+
+// stringStops flags, in the high bit of each byte of w (8 bytes, little
+// endian), the bytes that end a fast run in a string: a quote, a backslash
+// or a control byte. The classic "has a zero byte" test can flag a byte
+// above a true hit (a borrow), never below one, so the lowest flag is exact.
+func stringStops(w uint64) uint64 {
+	q := w ^ (lowBits * '"')
+	s := w ^ (lowBits * '\\')
+	return ((q - lowBits) &^ q) | ((s - lowBits) &^ s) | ((w-lowBits*0x20)&^w)&highBits
 }
 
 // markOdd skips the value at pos and remembers its bytes.
@@ -141,19 +171,42 @@ func (r *jsonReader) literal(lit string) {
 
 // scanString consumes a string at pos (which holds '"') and returns its
 // content's range; clean is false when it has escapes or bytes that are not
-// valid UTF-8, so the content must go through unquote.
+// valid UTF-8, so the content must go through unquote. Plain runs are
+// scanned eight bytes at a time.
 func (r *jsonReader) scanString() (start, end int, clean bool) {
-	r.pos++
-	start = r.pos
-	clean = true
-	ascii := true
 	b := r.buf
-	for i := r.pos; i < len(b); i++ {
-		c := b[i]
-		switch {
+	start = r.pos + 1
+	clean = true
+	var high uint64 // the high bits of every byte read: non-zero if any is not ASCII
+	i := start
+	for {
+		for i+8 <= len(b) {
+			w := binary.LittleEndian.Uint64(b[i:])
+			if m := stringStops(w); m != 0 {
+				n := bits.TrailingZeros64(m) >> 3
+				high |= w & (1<<(8*n) - 1)
+				i += n
+				break
+			}
+			high |= w
+			i += 8
+		}
+		for ; i < len(b); i++ {
+			c := b[i]
+			if c == '"' || c == '\\' || c < 0x20 {
+				break
+			}
+			high |= uint64(c)
+		}
+		if i >= len(b) {
+			r.pos = len(b)
+			r.fail("unexpected end of input in string")
+			return start, start, true
+		}
+		switch c := b[i]; {
 		case c == '"':
 			r.pos = i + 1
-			if !ascii && clean && !utf8.Valid(b[start:i]) {
+			if high&highBits != 0 && clean && !utf8.Valid(b[start:i]) {
 				clean = false
 			}
 			return start, i, clean
@@ -186,17 +239,13 @@ func (r *jsonReader) scanString() (start, end int, clean bool) {
 				r.fail("invalid escape in string")
 				return start, start, true
 			}
-		case c < 0x20:
+			i++
+		default:
 			r.pos = i
 			r.fail("control character in string")
 			return start, start, true
-		case c >= utf8.RuneSelf:
-			ascii = false
 		}
 	}
-	r.pos = len(b)
-	r.fail("unexpected end of input in string")
-	return start, start, true
 }
 
 func unhex(c byte) rune {
@@ -393,14 +442,26 @@ func (it *objIter) next() bool {
 	if c != '"' {
 		return it.stop("expected a member name")
 	}
-	start, end, clean := r.scanString()
-	if r.err != nil {
-		return it.stop("")
+	// Member names are short and plain ASCII: look for the closing quote
+	// byte by byte here, and leave escapes, control and non-ASCII bytes to
+	// scanString.
+	b, i := r.buf, r.pos+1
+	for i < len(b) && b[i] != '"' && b[i] != '\\' && b[i] >= 0x20 && b[i] < 0x80 {
+		i++
 	}
-	if clean {
-		it.key = r.buf[start:end]
+	if i < len(b) && b[i] == '"' {
+		it.key = b[r.pos+1 : i]
+		r.pos = i + 1
 	} else {
-		it.key = unquote(r.buf[start:end])
+		start, end, clean := r.scanString()
+		if r.err != nil {
+			return it.stop("")
+		}
+		if clean {
+			it.key = r.buf[start:end]
+		} else {
+			it.key = unquote(r.buf[start:end])
+		}
 	}
 	if r.ws() != ':' {
 		return it.stop("expected ':' after member name")
@@ -522,25 +583,51 @@ func (r *jsonReader) strBytes() ([]byte, bool) {
 	}
 }
 
+// str returns the text of a scalar value, stored in the text arena.
 func (r *jsonReader) str() string {
-	b, _ := r.strBytes()
-	if len(b) == 0 {
-		return ""
-	}
-	return string(b)
+	return r.scalarText(false)
 }
 
-// enum is str for fields with a small set of values: known values are
-// returned without allocating.
+// enum is str for fields with a small set of values: the known ones are
+// returned as constants.
 func (r *jsonReader) enum() string {
-	b, _ := r.strBytes()
-	if len(b) == 0 {
+	return r.scalarText(true)
+}
+
+func (r *jsonReader) scalarText(intern bool) string {
+	switch c := r.ws(); c {
+	case '"':
+		start, end, clean := r.scanString()
+		if clean {
+			if intern {
+				if s, ok := internEnum(r.buf[start:end]); ok {
+					return s
+				}
+			}
+			return r.text(r.buf[start:end])
+		}
+		if r.err != nil {
+			return ""
+		}
+		return r.text(unquote(r.buf[start:end]))
+	case 'n':
+		r.literal("null")
+		return ""
+	case 't':
+		r.literal("true")
+		return "true"
+	case 'f':
+		r.literal("false")
+		return "false"
+	default:
+		if c == '-' || (c >= '0' && c <= '9') {
+			start := r.pos
+			r.scanNumber()
+			return r.text(r.buf[start:r.pos]) // an id sent as a number, digit for digit
+		}
+		r.markOdd()
 		return ""
 	}
-	if s, ok := webhookEnums[string(b)]; ok {
-		return s
-	}
-	return string(b)
 }
 
 // strs reads an array of strings; a single string is a one-element list.
@@ -673,4 +760,274 @@ func (r *jsonReader) raw() json.RawMessage {
 func (r *jsonReader) mark() int {
 	r.ws()
 	return r.pos
+}
+
+// skipSpan moves past the value at pos by matching its brackets and
+// strings, without validating or decoding it: the caller decodes the span
+// later with the validating reader and checks that it ends at the same
+// place. A value that is not an object or array is small and skipped
+// (validated) the ordinary way.
+func (r *jsonReader) skipSpan() {
+	b := r.buf
+	c := r.ws()
+	if c != '{' && c != '[' {
+		r.skip()
+		return
+	}
+	depth := 0
+	for i := r.pos; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			end := stringEnd(b, i+1)
+			if end < 0 {
+				r.pos = len(b)
+				r.fail("unexpected end of input in string")
+				return
+			}
+			i = end
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				r.pos = i + 1
+				return
+			}
+		}
+	}
+	r.pos = len(b)
+	r.fail("unexpected end of input")
+}
+
+// stringEnd returns the index of the quote that closes the string whose
+// content starts at i, or -1: the first quote not escaped by an odd run of
+// backslashes.
+func stringEnd(b []byte, i int) int {
+	start := i
+	for {
+		j := bytes.IndexByte(b[i:], '"')
+		if j < 0 {
+			return -1
+		}
+		q := i + j
+		k := q
+		for k > start && b[k-1] == '\\' {
+			k--
+		}
+		if (q-k)%2 == 0 {
+			return q
+		}
+		i = q + 1
+	}
+}
+
+// appendGuess appends a zero element to s, an array being decoded whose '['
+// is at arrStart. When s is full past its first element, the room for the
+// rest is guessed from the bytes the elements so far took and the bytes
+// left in the body, so a batch of 1,000 statuses is allocated about once
+// instead of regrown a dozen times. Elements count as at least 64 bytes:
+// a run of tiny ones cannot make the guess much larger than what plain
+// append growth would reach for the same body.
+func appendGuess[T any](r *jsonReader, s []T, arrStart int) []T {
+	if n := len(s); n > 0 && n == cap(s) {
+		per := max((r.pos-arrStart)/n, 64)
+		guess := n + (len(r.buf)-r.pos)/per + 1
+		grown := make([]T, n, max(guess, n+n/4+1))
+		copy(grown, s)
+		s = grown
+	}
+	var zero T
+	return append(s, zero)
+}
+
+// internEnum returns the constant string for a value of the closed sets the
+// decoder meets most (statuses, message types, pricing, fields, template
+// states), so those values take no room in the text arena and keep nothing
+// alive. A switch on a string compiles to a search by length and bytes,
+// without the hashing of a map.
+func internEnum(b []byte) (string, bool) {
+	switch string(b) {
+	case "whatsapp":
+		return "whatsapp", true
+	case "whatsapp_business_account":
+		return "whatsapp_business_account", true
+	case "sent":
+		return "sent", true
+	case "delivered":
+		return "delivered", true
+	case "read":
+		return "read", true
+	case "failed":
+		return "failed", true
+	case "played":
+		return "played", true
+	case "deleted":
+		return "deleted", true
+	case "text":
+		return "text", true
+	case "image":
+		return "image", true
+	case "audio":
+		return "audio", true
+	case "video":
+		return "video", true
+	case "document":
+		return "document", true
+	case "sticker":
+		return "sticker", true
+	case "location":
+		return "location", true
+	case "contacts":
+		return "contacts", true
+	case "interactive":
+		return "interactive", true
+	case "button":
+		return "button", true
+	case "reaction":
+		return "reaction", true
+	case "order":
+		return "order", true
+	case "system":
+		return "system", true
+	case "unsupported":
+		return "unsupported", true
+	case "request_welcome":
+		return "request_welcome", true
+	case "button_reply":
+		return "button_reply", true
+	case "list_reply":
+		return "list_reply", true
+	case "nfm_reply":
+		return "nfm_reply", true
+	case "marketing":
+		return "marketing", true
+	case "utility":
+		return "utility", true
+	case "authentication":
+		return "authentication", true
+	case "service":
+		return "service", true
+	case "referral_conversion":
+		return "referral_conversion", true
+	case "authentication_international":
+		return "authentication_international", true
+	case "marketing_lite":
+		return "marketing_lite", true
+	case "regular":
+		return "regular", true
+	case "free_customer_service":
+		return "free_customer_service", true
+	case "free_entry_point":
+		return "free_entry_point", true
+	case "CBP":
+		return "CBP", true
+	case "PMP":
+		return "PMP", true
+	case "messages":
+		return "messages", true
+	case "message_template_status_update":
+		return "message_template_status_update", true
+	case "message_template_quality_update":
+		return "message_template_quality_update", true
+	case "template_category_update":
+		return "template_category_update", true
+	case "phone_number_quality_update":
+		return "phone_number_quality_update", true
+	case "phone_number_name_update":
+		return "phone_number_name_update", true
+	case "account_update":
+		return "account_update", true
+	case "account_review_update":
+		return "account_review_update", true
+	case "account_alerts":
+		return "account_alerts", true
+	case "business_capability_update":
+		return "business_capability_update", true
+	case "security":
+		return "security", true
+	case "history":
+		return "history", true
+	case "smb_app_state_sync":
+		return "smb_app_state_sync", true
+	case "smb_message_echoes":
+		return "smb_message_echoes", true
+	case "APPROVED":
+		return "APPROVED", true
+	case "REJECTED":
+		return "REJECTED", true
+	case "PENDING":
+		return "PENDING", true
+	case "DEFERRED":
+		return "DEFERRED", true
+	case "PAUSED":
+		return "PAUSED", true
+	case "DISABLED":
+		return "DISABLED", true
+	case "FLAGGED":
+		return "FLAGGED", true
+	case "REINSTATED":
+		return "REINSTATED", true
+	case "GREEN":
+		return "GREEN", true
+	case "YELLOW":
+		return "YELLOW", true
+	case "RED":
+		return "RED", true
+	case "UNKNOWN":
+		return "UNKNOWN", true
+	case "MARKETING":
+		return "MARKETING", true
+	case "UTILITY":
+		return "UTILITY", true
+	case "AUTHENTICATION":
+		return "AUTHENTICATION", true
+	case "image/jpeg":
+		return "image/jpeg", true
+	case "image/png":
+		return "image/png", true
+	case "image/webp":
+		return "image/webp", true
+	case "video/mp4":
+		return "video/mp4", true
+	case "application/pdf":
+		return "application/pdf", true
+	case "en":
+		return "en", true
+	case "en_US":
+		return "en_US", true
+	case "es":
+		return "es", true
+	case "pt_BR":
+		return "pt_BR", true
+	case "audio/ogg; codecs=opus":
+		return "audio/ogg; codecs=opus", true
+	}
+	return "", false
+}
+
+// text returns b as a string whose bytes live in the reader's arena: the
+// texts of a delivery (ids, names, bodies) share a few allocations instead
+// of one each.
+//
+// The conversion with unsafe.String is sound because an arena chunk is
+// append-only: bytes are written once, before the string over them is
+// made, and never again (a string that does not fit starts a new chunk;
+// the old one stays alive as long as a string points into it). That is
+// exactly unsafe.String's contract, a documented API since Go 1.20, not a
+// reliance on the layout of strings. The strings never alias the body.
+func (r *jsonReader) text(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > cap(r.arena)-len(r.arena) {
+		// A chunk of a quarter of the bytes still to read (texts are
+		// 15-33% of the project's fixtures), between 64 bytes and 32 KB:
+		// about one chunk for a small delivery, little room left unused,
+		// and a kept string holds at most 32 KB alive.
+		size := min(max((len(r.buf)-r.pos)/4, 64), 32<<10)
+		r.arena = make([]byte, 0, max(size, len(b)))
+	}
+	off := len(r.arena)
+	r.arena = append(r.arena, b...)
+	return unsafe.String(&r.arena[off], len(b))
 }

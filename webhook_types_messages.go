@@ -356,19 +356,19 @@ func (r *jsonReader) decodeMessagesValue(v *MessagesValue) {
 		case "contacts":
 			v.Contacts = nil
 			for arr := r.array(); arr.next(); {
-				v.Contacts = append(v.Contacts, WebhookContact{})
+				v.Contacts = appendGuess(r, v.Contacts, arr.start)
 				r.decodeContact(&v.Contacts[len(v.Contacts)-1])
 			}
 		case "messages":
 			v.Messages = nil
 			for arr := r.array(); arr.next(); {
-				v.Messages = append(v.Messages, Message{})
+				v.Messages = appendGuess(r, v.Messages, arr.start)
 				r.decodeMessage(&v.Messages[len(v.Messages)-1])
 			}
 		case "statuses":
 			v.Statuses = nil
 			for arr := r.array(); arr.next(); {
-				v.Statuses = append(v.Statuses, Status{})
+				v.Statuses = appendGuess(r, v.Statuses, arr.start)
 				r.decodeStatus(&v.Statuses[len(v.Statuses)-1])
 			}
 		case "errors":

@@ -107,7 +107,9 @@ func (c *WebhookChange) Known() bool {
 
 // DecodeWebhook decodes a delivery's raw body. It does not check the
 // signature: call VerifyWebhookSignature first, or let WebhookHandler do
-// both. The result does not alias body.
+// both. The result does not alias body. Its strings share a few
+// allocations of at most 32 KB each: one kept string keeps its chunk alive,
+// so strings.Clone the few you keep for long from a large delivery.
 func DecodeWebhook(body []byte) (*Webhook, error) {
 	r := jsonReader{buf: body}
 	w := &Webhook{}
@@ -172,33 +174,69 @@ func (r *jsonReader) decodeEntries() []WebhookEntry {
 }
 
 func (r *jsonReader) decodeChange(c *WebhookChange) {
-	valueAt := -1
+	// The value is decoded in one pass. When "field" came first (or the
+	// value is not an object) it is decoded where it stands. Meta sends
+	// "value" before "field", so then the value is only bracket-matched
+	// (skipSpan: no validation, no decoding) and decoded once, validating,
+	// when the field is known. A repeated "value" or "field" is decoded
+	// again at the end if the one decoded in place is not the last pair.
+	var (
+		fieldSeen         bool
+		valueAt, valueEnd = -1, -1
+		decodedAt         = -1
+		decodedAs         WebhookField
+	)
 	it := r.object()
 	for it.next() {
 		switch string(it.key) {
 		case "field":
 			c.Field = WebhookField(r.enum())
+			fieldSeen = true
 		case "value":
-			// Meta sends "value" before "field": remember where it is and
-			// decode it once the field is known.
-			valueAt = r.pos
-			r.skip()
+			valueAt = r.mark()
+			if fieldSeen {
+				c.resetValue()
+				r.decodeChangeValue(c)
+				decodedAt, decodedAs = valueAt, c.Field
+			} else {
+				r.skipSpan()
+			}
+			valueEnd = r.pos
 		default:
 			it.keep()
 		}
 	}
 	c.Extra = it.extra
-	if valueAt < 0 || r.err != nil {
+	if valueAt < 0 || r.err != nil || (decodedAt == valueAt && decodedAs == c.Field) {
 		return
 	}
 	end := r.pos
 	r.pos = valueAt
+	c.resetValue()
+	r.decodeChangeValue(c)
+	// skipSpan only matched brackets: the value's bytes are valid JSON only
+	// if the validating decode ends exactly where the span ended.
+	if r.err == nil && r.pos != valueEnd {
+		r.fail("invalid value")
+	}
+	if r.err == nil {
+		r.pos = end
+	}
+}
+
+// decodeChangeValue decodes the value at pos: an object for a known field
+// into its typed struct, anything else raw.
+func (r *jsonReader) decodeChangeValue(c *WebhookChange) {
 	if r.ws() == '{' {
 		r.decodeValue(c)
 	} else {
 		c.Raw = r.raw()
 	}
-	r.pos = end
+}
+
+// resetValue forgets a value decoded earlier: a repeated "value" replaces it.
+func (c *WebhookChange) resetValue() {
+	*c = WebhookChange{Field: c.Field, Extra: c.Extra}
 }
 
 func (r *jsonReader) decodeValue(c *WebhookChange) {

@@ -516,3 +516,68 @@ func TestDecodeWebhookStringEscapes(t *testing.T) {
 		})
 	}
 }
+
+// TestDecodeWebhookChangeOrder pins the one-pass decoding of a change's
+// value: whichever of "field" and "value" comes first, and whatever is
+// repeated, the result is the one encoding/json's "last member wins" gives.
+func TestDecodeWebhookChangeOrder(t *testing.T) {
+	t.Parallel()
+	const msgs = `{"messages":[{"id":"wamid.A","type":"text","text":{"body":"hi"}}]}`
+	const sec = `{"event":"PIN_CHANGED","requester":"1"}`
+	tests := []struct {
+		name, change string
+		check        func(t *testing.T, c wabsp.WebhookChange)
+	}{
+		{"value before field", `{"value":` + msgs + `,"field":"messages"}`, func(t *testing.T, c wabsp.WebhookChange) {
+			require.NotNil(t, c.Messages)
+			assert.Equal(t, "wamid.A", c.Messages.Messages[0].ID)
+		}},
+		{"field before value", `{"field":"messages","value":` + msgs + `}`, func(t *testing.T, c wabsp.WebhookChange) {
+			require.NotNil(t, c.Messages)
+			assert.Equal(t, "hi", c.Messages.Messages[0].Text.Body)
+		}},
+		{"a repeated field after the value decodes the value as the last field", `{"field":"messages","value":` + sec + `,"field":"security"}`, func(t *testing.T, c wabsp.WebhookChange) {
+			assert.Nil(t, c.Messages)
+			require.NotNil(t, c.Security)
+			assert.Equal(t, "1", c.Security.Requester)
+		}},
+		{"a repeated value keeps only the last", `{"field":"messages","value":` + msgs + `,"value":[1,2]}`, func(t *testing.T, c wabsp.WebhookChange) {
+			assert.Nil(t, c.Messages)
+			assert.JSONEq(t, `[1,2]`, string(c.Raw))
+		}},
+		{"a value that is not an object is raw", `{"value":"x","field":"messages"}`, func(t *testing.T, c wabsp.WebhookChange) {
+			assert.Nil(t, c.Messages)
+			assert.JSONEq(t, `"x"`, string(c.Raw))
+		}},
+		{"an unknown field keeps its value raw", `{"value":{"a":[1,{"b":"}]"}]},"field":"new_field"}`, func(t *testing.T, c wabsp.WebhookChange) {
+			assert.False(t, c.Known())
+			assert.JSONEq(t, `{"a":[1,{"b":"}]"}]}`, string(c.Raw))
+		}},
+		{"brackets and escaped quotes inside strings do not end the value", `{"value":{"messages":[{"id":"a\"}]","text":{"body":"\\"}}]},"field":"messages"}`, func(t *testing.T, c wabsp.WebhookChange) {
+			require.NotNil(t, c.Messages)
+			assert.Equal(t, `a"}]`, c.Messages.Messages[0].ID)
+			assert.Equal(t, `\`, c.Messages.Messages[0].Text.Body)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w, err := wabsp.DecodeWebhook([]byte(`{"entry":[{"id":"1","changes":[` + tt.change + `]}]}`))
+			require.NoError(t, err)
+			tt.check(t, w.Entries[0].Changes[0])
+		})
+	}
+}
+
+// TestDecodeWebhookInvalidValueBeforeField checks that a value skipped by
+// its brackets alone, because its field comes later, is still validated.
+func TestDecodeWebhookInvalidValueBeforeField(t *testing.T) {
+	t.Parallel()
+	for _, value := range []string{`{"a":1 "b":2}`, `{"a":tru}`, `{"a":"\x01"}`, `{"a":[1,]}`, `{"a":"\q"}`, `{"a":1]`, `[{]}`, `{"a":01}`} {
+		body := `{"entry":[{"changes":[{"value":` + value + `,"field":"messages"}]}]}`
+		_, err := wabsp.DecodeWebhook([]byte(body))
+		var syn *wabsp.WebhookSyntaxError
+		assert.True(t, errors.As(err, &syn), "%s: got %v", value, err)
+		assert.False(t, json.Valid([]byte(body)), value)
+	}
+}

@@ -9,12 +9,28 @@
 #
 #   scripts/bench.sh                     # COUNT=10 BENCHTIME=1s, about 12 minutes
 #   COUNT=3 BENCHTIME=200ms BENCH='Onboard|EmbeddedSignup' scripts/bench.sh
+#   scripts/bench.sh decoders            # only the JSON decoder comparison
+#
+# The decoder comparison (benchmarks/, a module of its own so the SDK gains
+# no dependency) decodes the webhook fixtures with json.Valid, encoding/json,
+# go-json-experiment/json, goccy/go-json, bytedance/sonic and DecodeWebhook,
+# then the signed request path, in ROUNDS (9) interleaved rounds of TARGET
+# (300ms) each, and prints medians of per-round ratios. It runs last.
 #
 # The Redis benchmarks need WABSP_REDIS_URL; when it is unset the script
 # starts a throwaway redis-server with scripts/redis-for-tests.sh (set
 # BENCH_NO_REDIS=1 to skip them instead).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+decoders() {
+  echo "== decoder comparison: benchmarks/ (go run . -rounds ${ROUNDS:-9} -target ${TARGET:-300ms})"
+  (cd benchmarks && go run . -rounds "${ROUNDS:-9}" -target "${TARGET:-300ms}")
+}
+if [ "${1:-}" = "decoders" ]; then
+  decoders
+  exit 0
+fi
 
 count="${COUNT:-10}"
 benchtime="${BENCHTIME:-1s}"
@@ -42,3 +58,5 @@ if grep -q '^FAIL' "$out"; then
 fi
 echo
 go run ./scripts/benchsummary < "$out"
+echo
+decoders
