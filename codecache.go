@@ -30,6 +30,7 @@ var ErrCodeReused error = &codeReusedError{}
 
 type codeReusedError struct{}
 
+// Error says why the code was refused.
 func (*codeReusedError) Error() string {
 	return "wabsp: the code was already exchanged for another session (client_ref or ids differ)"
 }
