@@ -38,6 +38,11 @@ type jsonReader struct {
 	oddStart, oddEnd int
 
 	depth int
+
+	// conversations and pricings hand out a status's optional objects from
+	// blocks (see slabOf), one allocation for many statuses.
+	conversations []Conversation
+	pricings      []Pricing
 }
 
 // maxWebhookDepth bounds nesting so hostile input cannot exhaust the stack;
@@ -838,6 +843,22 @@ func appendGuess[T any](r *jsonReader, s []T, arrStart int) []T {
 	}
 	var zero T
 	return append(s, zero)
+}
+
+// slabOf returns a pointer to a fresh zero T from *slab, refilling it with
+// a block sized like appendGuess's batches: a delivery of 1,000 statuses
+// then allocates its conversations and pricings in a few blocks instead of
+// one object each. Each block is at most 256 elements, so a value kept
+// from a large delivery keeps at most one block alive, as with the text
+// arena.
+func slabOf[T any](r *jsonReader, slab *[]T) *T {
+	if len(*slab) == 0 {
+		n := min(max((len(r.buf)-r.pos)/256, 1), 256)
+		*slab = make([]T, n)
+	}
+	p := &(*slab)[0]
+	*slab = (*slab)[1:]
+	return p
 }
 
 // internEnum returns the constant string for a value of the closed sets the

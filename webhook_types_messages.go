@@ -489,14 +489,14 @@ func (r *jsonReader) decodeStatus(s *Status) {
 				r.skip()
 				continue
 			}
-			s.Conversation = &Conversation{}
+			s.Conversation = slabOf(r, &r.conversations)
 			r.decodeConversation(s.Conversation)
 		case "pricing":
 			if r.ws() == 'n' {
 				r.skip()
 				continue
 			}
-			s.Pricing = &Pricing{}
+			s.Pricing = slabOf(r, &r.pricings)
 			r.decodePricing(s.Pricing)
 		case "errors":
 			s.Errors = r.decodeErrors()
