@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"log/slog"
 	"net/http"
 	"os"
@@ -183,14 +182,7 @@ func (in *Inbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		in.pool.Put(buf)
 	}()
 	if err := in.h.ReadVerifiedBody(r, buf); err != nil {
-		status := http.StatusBadRequest
-		var sigErr *SignatureError
-		switch {
-		case errors.As(err, &sigErr):
-			status = http.StatusUnauthorized
-		case errors.Is(err, ErrWebhookBodyTooLarge):
-			status = http.StatusRequestEntityTooLarge
-		}
+		status := readErrorStatus(err)
 		http.Error(w, http.StatusText(status), status)
 		return
 	}

@@ -11,7 +11,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -333,35 +332,22 @@ func (h *PlivoCallbackHandler) once(ctx context.Context, key string, f func(cont
 		return ErrWebhookEventInProgress
 	}
 	err = h.call(ctx, key, f)
-	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dedupTimeout)
-	defer cancel()
-	if err != nil {
-		if rerr := dd.Release(dctx, key, owner); rerr != nil {
-			h.log.WarnContext(ctx, "plivo callback deduplication could not release a failed event; it is retried once its lease expires",
-				"key", key, "error", rerr)
-		}
-		return err
-	}
-	if cerr := dd.Complete(dctx, key); cerr != nil {
-		h.log.WarnContext(ctx, "plivo callback deduplication could not record a processed event; a redelivery may process it again",
-			"key", key, "error", cerr)
-	}
-	return nil
+	settleClaim(ctx, h.log, "plivo callback", dd, key, owner, h.cfg.DedupLease, err == nil)
+	return err
 }
 
 // call runs f, turning a panic into a *WebhookPanicError, and logs a
 // failure.
-func (h *PlivoCallbackHandler) call(ctx context.Context, key string, f func(context.Context) error) (err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			pe := &WebhookPanicError{Value: v, Stack: debug.Stack()}
-			h.log.ErrorContext(ctx, "plivo callback panicked", "key", key, "panic", fmt.Sprint(v), "stack", string(pe.Stack))
-			err = pe
-		} else if err != nil {
-			h.log.ErrorContext(ctx, "plivo callback failed", "key", key, "error", err)
-		}
-	}()
-	return f(ctx)
+func (h *PlivoCallbackHandler) call(ctx context.Context, key string, f func(context.Context) error) error {
+	err := runCallback(func() error { return f(ctx) })
+	pe, panicked := err.(*WebhookPanicError)
+	switch {
+	case panicked:
+		h.log.ErrorContext(ctx, "plivo callback panicked", "key", key, "panic", fmt.Sprint(pe.Value), "stack", string(pe.Stack))
+	case err != nil:
+		h.log.ErrorContext(ctx, "plivo callback failed", "key", key, "error", err)
+	}
+	return err
 }
 
 // String describes the handler without its secrets.

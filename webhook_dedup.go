@@ -3,6 +3,8 @@ package wabsp
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 )
@@ -264,4 +266,41 @@ func (d *MemoryDeduplicator) CompleteBatch(ctx context.Context, keys []string) e
 		}
 	}
 	return nil
+}
+
+// runCallback runs a webhook or callback handler's callback f, turning a
+// panic into a *WebhookPanicError: a panic is a failure like any other, so
+// the event is released and processed again on the retry.
+func runCallback(f func() error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &WebhookPanicError{Value: v, Stack: debug.Stack()}
+		}
+	}()
+	return f()
+}
+
+// dedupTimeout bounds the Complete and Release calls, which run even when
+// the request's context is canceled: the callback's outcome must be
+// recorded whether or not the sender is still waiting for the answer.
+const dedupTimeout = 5 * time.Second
+
+// settleClaim records the outcome of an event processed under owner's
+// claim: done after success, released after a failure. A store that fails
+// is logged (what names the handler): a failed release leaves the lease to
+// expire, a failed completion lets a redelivery process the event again.
+func settleClaim(ctx context.Context, log *slog.Logger, what string, dd Deduplicator, key, owner string, lease time.Duration, ok bool) {
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dedupTimeout)
+	defer cancel()
+	if !ok {
+		if err := dd.Release(dctx, key, owner); err != nil {
+			log.WarnContext(ctx, what+" deduplication could not release a failed event; it is retried once its lease expires",
+				"key", key, "lease", lease, "error", err)
+		}
+		return
+	}
+	if err := dd.Complete(dctx, key); err != nil {
+		log.WarnContext(ctx, what+" deduplication could not record a processed event; a redelivery may process it again",
+			"key", key, "error", err)
+	}
 }

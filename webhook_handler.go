@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"sync"
@@ -216,14 +215,7 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case http.MethodPost:
 		wh, err := h.DecodeRequest(r)
 		if err != nil {
-			status := http.StatusBadRequest
-			var sigErr *SignatureError
-			switch {
-			case errors.As(err, &sigErr):
-				status = http.StatusUnauthorized
-			case errors.Is(err, ErrWebhookBodyTooLarge):
-				status = http.StatusRequestEntityTooLarge
-			}
+			status := readErrorStatus(err)
 			http.Error(w, http.StatusText(status), status)
 			return
 		}
@@ -240,6 +232,20 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", "GET, POST")
 		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
 	}
+}
+
+// readErrorStatus is the answer to a delivery that could not be read or
+// verified: 401 for a bad signature, 413 for a body over the cap, 400 for
+// anything else (a body that is not JSON, a broken connection).
+func readErrorStatus(err error) int {
+	var sigErr *SignatureError
+	switch {
+	case errors.As(err, &sigErr):
+		return http.StatusUnauthorized
+	case errors.Is(err, ErrWebhookBodyTooLarge):
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusBadRequest
 }
 
 // DecodeRequest reads a delivery's body once, up to the cap, checks its
@@ -555,11 +561,6 @@ func dedupKey(prefix, id, suffix string) string {
 	return prefix + id + ":" + suffix
 }
 
-// dedupTimeout bounds the Complete and Release calls, which run even when
-// the request's context is canceled: the callback's outcome must be
-// recorded whether or not Meta is still waiting for the answer.
-const dedupTimeout = 5 * time.Second
-
 // once runs f for the event key unless it is done or in progress
 // elsewhere, and records the outcome: done after success, released after
 // a failure. A deduplicator that fails to claim is logged and the event
@@ -598,40 +599,24 @@ func (d *dispatch) once(field WebhookField, key string, f func() error) {
 		d.done = append(d.done, key)
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(d.ctx), dedupTimeout)
-	defer cancel()
-	if !ok {
-		if err := dd.Release(ctx, key, d.owner); err != nil {
-			h.log.WarnContext(d.ctx, "webhook deduplication could not release a failed event; it is retried once its lease expires",
-				"key", key, "lease", h.cfg.DedupLease, "error", err)
-		}
-		return
-	}
-	if err := dd.Complete(ctx, key); err != nil {
-		h.log.WarnContext(d.ctx, "webhook deduplication could not record a processed event; a redelivery may process it again",
-			"key", key, "error", err)
-	}
+	settleClaim(d.ctx, h.log, "webhook", dd, key, d.owner, h.cfg.DedupLease, ok)
 }
 
 // call runs one callback, turning a panic into an error, and records a
 // failure. It reports whether f succeeded.
-func (d *dispatch) call(field WebhookField, key string, f func() error) (ok bool) {
-	var err error
-	defer func() {
-		if v := recover(); v != nil {
-			err = &WebhookPanicError{Value: v, Stack: debug.Stack()}
-			d.h.log.ErrorContext(d.ctx, "webhook callback panicked", "field", string(field), "key", key,
-				"panic", fmt.Sprint(v), "stack", string(err.(*WebhookPanicError).Stack))
-		} else if err != nil {
-			d.h.log.ErrorContext(d.ctx, "webhook callback failed", "field", string(field), "key", key, "error", err)
-		}
-		if err != nil {
-			d.errs = append(d.errs, &WebhookCallbackError{Field: field, Key: key, Err: err})
-		}
-		ok = err == nil
-	}()
-	err = f()
-	return
+func (d *dispatch) call(field WebhookField, key string, f func() error) bool {
+	err := runCallback(f)
+	if err == nil {
+		return true
+	}
+	if pe, panicked := err.(*WebhookPanicError); panicked {
+		d.h.log.ErrorContext(d.ctx, "webhook callback panicked", "field", string(field), "key", key,
+			"panic", fmt.Sprint(pe.Value), "stack", string(pe.Stack))
+	} else {
+		d.h.log.ErrorContext(d.ctx, "webhook callback failed", "field", string(field), "key", key, "error", err)
+	}
+	d.errs = append(d.errs, &WebhookCallbackError{Field: field, Key: key, Err: err})
+	return false
 }
 
 // String describes the handler without its secrets.
