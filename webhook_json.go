@@ -74,6 +74,9 @@ func (r *jsonReader) fail(msg string) {
 // eight bytes at a time.
 func (r *jsonReader) ws() byte {
 	b, i := r.buf, r.pos
+	if i < len(b) && b[i] > ' ' {
+		return b[i] // compact JSON: no whitespace at all
+	}
 	for i < len(b) {
 		switch c := b[i]; c {
 		case ' ', '\t', '\n', '\r':
@@ -103,7 +106,7 @@ const (
 func stringStops(w uint64) uint64 {
 	q := w ^ (lowBits * '"')
 	s := w ^ (lowBits * '\\')
-	return ((q - lowBits) &^ q) | ((s - lowBits) &^ s) | ((w-lowBits*0x20)&^w)&highBits
+	return (((q - lowBits) &^ q) | ((s - lowBits) &^ s) | ((w - lowBits*0x20) &^ w)) & highBits
 }
 
 // markOdd skips the value at pos and remembers its bytes.
@@ -448,9 +451,18 @@ func (it *objIter) next() bool {
 		return it.stop("expected a member name")
 	}
 	// Member names are short and plain ASCII: look for the closing quote
-	// byte by byte here, and leave escapes, control and non-ASCII bytes to
-	// scanString.
+	// eight bytes at a time here, stopping at the first byte that is a
+	// quote, a backslash, a control or a non-ASCII byte, and leave all but
+	// the quote to scanString.
 	b, i := r.buf, r.pos+1
+	for i+8 <= len(b) {
+		w := binary.LittleEndian.Uint64(b[i:])
+		if m := stringStops(w) | w&highBits; m != 0 {
+			i += bits.TrailingZeros64(m) >> 3
+			break
+		}
+		i += 8
+	}
 	for i < len(b) && b[i] != '"' && b[i] != '\\' && b[i] >= 0x20 && b[i] < 0x80 {
 		i++
 	}
@@ -703,7 +715,14 @@ func (r *jsonReader) float() float64 {
 }
 
 func (r *jsonReader) boolean() bool {
-	r.ws()
+	switch r.ws() {
+	case 't':
+		r.literal("true")
+		return true
+	case 'f':
+		r.literal("false")
+		return false
+	}
 	start := r.pos
 	b, ok := r.strBytes()
 	if !ok {
