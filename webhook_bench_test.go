@@ -52,11 +52,14 @@ func statusDelivery(tb testing.TB, n int) []byte {
 		statuses[i] = cp
 	}
 	value["statuses"] = statuses
-	b, err := json.Marshal(one)
+	v, err := json.Marshal(value)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return b
+	// In Meta's order: "value" before "field" (json.Marshal of a map
+	// would sort "field" first, the order a decoder finds easiest).
+	entry := one["entry"].([]any)[0].(map[string]any)
+	return fmt.Appendf(nil, `{"object":%q,"entry":[{"id":%q,"changes":[{"value":%s,"field":"messages"}]}]}`, one["object"], entry["id"], v)
 }
 
 type peerWebhook struct {

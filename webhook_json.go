@@ -39,6 +39,10 @@ type jsonReader struct {
 
 	depth int
 
+	// guessing is set while a change's value is decoded as messages before
+	// its field is known; guessMissed, when that decode gave up.
+	guessing, guessMissed bool
+
 	// conversations and pricings hand out a status's optional objects from
 	// blocks (see slabOf), one allocation for many statuses.
 	conversations []Conversation

@@ -374,6 +374,17 @@ func (r *jsonReader) decodeMessagesValue(v *MessagesValue) {
 		case "errors":
 			v.Errors = r.decodeErrors()
 		default:
+			if r.guessing {
+				// A member messages values do not have: the value was only
+				// guessed to be messages (see decodeChange). The rest is
+				// skipped unread; the value is decoded once its field is
+				// known.
+				r.guessMissed = true
+				for r.skipSpan(); it.next(); {
+					r.skipSpan()
+				}
+				return
+			}
 			it.keep()
 		}
 	}

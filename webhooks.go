@@ -1,6 +1,7 @@
 package wabsp
 
 import (
+	"bytes"
 	"encoding/json"
 	"time"
 )
@@ -111,8 +112,15 @@ func (c *WebhookChange) Known() bool {
 // allocations of at most 32 KB each: one kept string keeps its chunk alive,
 // so strings.Clone the few you keep for long from a large delivery.
 func DecodeWebhook(body []byte) (*Webhook, error) {
-	r := jsonReader{buf: body}
-	w := &Webhook{}
+	// The reader escapes (its methods recurse), so it shares one
+	// allocation with the result; it is cleared before returning, so the
+	// Webhook keeps neither the body nor the reader's buffers alive.
+	d := &struct {
+		w Webhook
+		r jsonReader
+	}{r: jsonReader{buf: body}}
+	w, r := &d.w, &d.r
+	defer func() { *r = jsonReader{} }()
 	if r.ws() != '{' {
 		if r.pos >= len(body) {
 			return nil, &WebhookSyntaxError{Offset: r.pos, Msg: "empty body"}
@@ -176,10 +184,15 @@ func (r *jsonReader) decodeEntries() []WebhookEntry {
 func (r *jsonReader) decodeChange(c *WebhookChange) {
 	// The value is decoded in one pass. When "field" came first (or the
 	// value is not an object) it is decoded where it stands. Meta sends
-	// "value" before "field", so then the value is only bracket-matched
-	// (skipSpan: no validation, no decoding) and decoded once, validating,
-	// when the field is known. A repeated "value" or "field" is decoded
-	// again at the end if the one decoded in place is not the last pair.
+	// "value" before "field", so a value that opens with
+	// "messaging_product" (every messages value does) is decoded in place
+	// as messages, a guess checked once the field is known; any other value
+	// is only bracket-matched (skipSpan: no validation, no decoding), and so
+	// is the rest of a guessed value at its first member that messages
+	// values do not have. A value decoded under a wrong guess, or not
+	// decoded whole, is decoded
+	// once, validating, when the change ends; so is a repeated "value" or
+	// "field" when the one decoded in place is not the last pair.
 	var (
 		fieldSeen         bool
 		valueAt, valueEnd = -1, -1
@@ -194,10 +207,23 @@ func (r *jsonReader) decodeChange(c *WebhookChange) {
 			fieldSeen = true
 		case "value":
 			valueAt = r.mark()
-			if fieldSeen {
+			as := c.Field
+			if !fieldSeen {
+				as = r.guessValueField()
+			}
+			if fieldSeen || as != "" {
+				field := c.Field
 				c.resetValue()
+				c.Field = as
+				r.guessing = !fieldSeen
 				r.decodeChangeValue(c)
-				decodedAt, decodedAs = valueAt, c.Field
+				r.guessing = false
+				c.Field = field
+				decodedAt, decodedAs = valueAt, as
+				if r.guessMissed {
+					r.guessMissed = false
+					decodedAt = -1
+				}
 			} else {
 				r.skipSpan()
 			}
@@ -222,6 +248,24 @@ func (r *jsonReader) decodeChange(c *WebhookChange) {
 	if r.err == nil {
 		r.pos = end
 	}
+}
+
+// guessValueField returns FieldMessages when the value at pos is an object
+// whose first member is "messaging_product", as in every messages value,
+// and "" otherwise. It reads ahead without moving.
+func (r *jsonReader) guessValueField() WebhookField {
+	const opening = `"messaging_product"`
+	if r.ws() != '{' {
+		return ""
+	}
+	i := r.pos + 1
+	for i < len(r.buf) && (r.buf[i] == ' ' || r.buf[i] == '\n' || r.buf[i] == '\r' || r.buf[i] == '\t') {
+		i++
+	}
+	if bytes.HasPrefix(r.buf[i:], []byte(opening)) {
+		return FieldMessages
+	}
+	return ""
 }
 
 // decodeChangeValue decodes the value at pos: an object for a known field

@@ -524,6 +524,8 @@ func TestDecodeWebhookChangeOrder(t *testing.T) {
 	t.Parallel()
 	const msgs = `{"messages":[{"id":"wamid.A","type":"text","text":{"body":"hi"}}]}`
 	const sec = `{"event":"PIN_CHANGED","requester":"1"}`
+	const meta = `{ "messaging_product":"whatsapp","messages":[{"id":"wamid.A","type":"text","text":{"body":"hi"}}]}`
+	const echoes = `{"messaging_product":"whatsapp","message_echoes":[{"id":"wamid.E","type":"text","text":{"body":"sent from the app"}}]}`
 	tests := []struct {
 		name, change string
 		check        func(t *testing.T, c wabsp.WebhookChange)
@@ -531,6 +533,25 @@ func TestDecodeWebhookChangeOrder(t *testing.T) {
 		{"value before field", `{"value":` + msgs + `,"field":"messages"}`, func(t *testing.T, c wabsp.WebhookChange) {
 			require.NotNil(t, c.Messages)
 			assert.Equal(t, "wamid.A", c.Messages.Messages[0].ID)
+		}},
+		{"a messages value before its field, decoded in place", `{"value":` + meta + `,"field":"messages"}`, func(t *testing.T, c wabsp.WebhookChange) {
+			require.NotNil(t, c.Messages)
+			assert.Equal(t, "whatsapp", c.Messages.MessagingProduct)
+			assert.Equal(t, "wamid.A", c.Messages.Messages[0].ID)
+		}},
+		{"a value guessed as messages but of another field", `{"value":` + echoes + `,"field":"smb_message_echoes"}`, func(t *testing.T, c wabsp.WebhookChange) {
+			assert.Nil(t, c.Messages)
+			require.NotNil(t, c.MessageEchoes)
+			assert.Equal(t, "wamid.E", c.MessageEchoes.MessageEchoes[0].ID)
+		}},
+		{"a value guessed as messages without a field is raw", `{"value":` + meta + `}`, func(t *testing.T, c wabsp.WebhookChange) {
+			assert.Nil(t, c.Messages)
+			assert.JSONEq(t, meta, string(c.Raw))
+		}},
+		{"a value guessed as messages then repeated keeps only the last", `{"value":` + meta + `,"value":` + sec + `,"field":"security"}`, func(t *testing.T, c wabsp.WebhookChange) {
+			assert.Nil(t, c.Messages)
+			require.NotNil(t, c.Security)
+			assert.Equal(t, "PIN_CHANGED", c.Security.Event)
 		}},
 		{"field before value", `{"field":"messages","value":` + msgs + `}`, func(t *testing.T, c wabsp.WebhookChange) {
 			require.NotNil(t, c.Messages)
@@ -573,7 +594,7 @@ func TestDecodeWebhookChangeOrder(t *testing.T) {
 // its brackets alone, because its field comes later, is still validated.
 func TestDecodeWebhookInvalidValueBeforeField(t *testing.T) {
 	t.Parallel()
-	for _, value := range []string{`{"a":1 "b":2}`, `{"a":tru}`, `{"a":"\x01"}`, `{"a":[1,]}`, `{"a":"\q"}`, `{"a":1]`, `[{]}`, `{"a":01}`} {
+	for _, value := range []string{`{"messaging_product":"whatsapp","a":1 "b":2}`, `{"messaging_product":"whatsapp","messages":[{"id":"\q"}]}`, `{"a":1 "b":2}`, `{"a":tru}`, `{"a":"\x01"}`, `{"a":[1,]}`, `{"a":"\q"}`, `{"a":1]`, `[{]}`, `{"a":01}`} {
 		body := `{"entry":[{"changes":[{"value":` + value + `,"field":"messages"}]}]}`
 		_, err := wabsp.DecodeWebhook([]byte(body))
 		var syn *wabsp.WebhookSyntaxError
