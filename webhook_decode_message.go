@@ -45,11 +45,7 @@ func (r *jsonReader) decodeMessage(m *Message) {
 		case "location":
 			m.Location = r.decodeLocation()
 		case "contacts":
-			m.Contacts = nil
-			for arr := r.array(); arr.next(); {
-				m.Contacts = append(m.Contacts, SharedContact{})
-				r.decodeSharedContact(&m.Contacts[len(m.Contacts)-1])
-			}
+			m.Contacts = decodeArray(r, (*jsonReader).decodeSharedContact)
 		case "interactive":
 			m.Interactive = r.decodeInteractive()
 		case "button":

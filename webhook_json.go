@@ -849,6 +849,18 @@ func stringEnd(b []byte, i int) int {
 	}
 }
 
+// decodeArray decodes the array at pos into a new slice, each element with
+// decode; a repeated member thus replaces the earlier array, as with
+// encoding/json. null is an empty slice; any other value is odd.
+func decodeArray[T any](r *jsonReader, decode func(*jsonReader, *T)) []T {
+	var out []T
+	for arr := r.array(); arr.next(); {
+		out = appendGuess(r, out, arr.start)
+		decode(r, &out[len(out)-1])
+	}
+	return out
+}
+
 // appendGuess appends a zero element to s, an array being decoded whose '['
 // is at arrStart. When s is full past its first element, the room for the
 // rest is guessed from the bytes the elements so far took and the bytes

@@ -116,11 +116,7 @@ func (r *jsonReader) decodeHistory(v *HistoryValue) {
 		case "metadata":
 			r.decodeMetadata(&v.Metadata)
 		case "history":
-			v.History = nil
-			for arr := r.array(); arr.next(); {
-				v.History = append(v.History, HistoryChunk{})
-				r.decodeHistoryChunk(&v.History[len(v.History)-1])
-			}
+			v.History = decodeArray(r, (*jsonReader).decodeHistoryChunk)
 		default:
 			it.keep()
 		}
@@ -178,12 +174,7 @@ func (r *jsonReader) decodeHistoryChunk(c *HistoryChunk) {
 }
 
 func (r *jsonReader) decodeMessages() []Message {
-	var out []Message
-	for arr := r.array(); arr.next(); {
-		out = append(out, Message{})
-		r.decodeMessage(&out[len(out)-1])
-	}
-	return out
+	return decodeArray(r, (*jsonReader).decodeMessage)
 }
 
 func (r *jsonReader) decodeAppStateSync(v *AppStateSyncValue) {
@@ -195,11 +186,7 @@ func (r *jsonReader) decodeAppStateSync(v *AppStateSyncValue) {
 		case "metadata":
 			r.decodeMetadata(&v.Metadata)
 		case "state_sync":
-			v.StateSync = nil
-			for arr := r.array(); arr.next(); {
-				v.StateSync = append(v.StateSync, StateSyncItem{})
-				r.decodeStateSyncItem(&v.StateSync[len(v.StateSync)-1])
-			}
+			v.StateSync = decodeArray(r, (*jsonReader).decodeStateSyncItem)
 		default:
 			it.keep()
 		}

@@ -354,23 +354,11 @@ func (r *jsonReader) decodeMessagesValue(v *MessagesValue) {
 		case "metadata":
 			r.decodeMetadata(&v.Metadata)
 		case "contacts":
-			v.Contacts = nil
-			for arr := r.array(); arr.next(); {
-				v.Contacts = appendGuess(r, v.Contacts, arr.start)
-				r.decodeContact(&v.Contacts[len(v.Contacts)-1])
-			}
+			v.Contacts = decodeArray(r, (*jsonReader).decodeContact)
 		case "messages":
-			v.Messages = nil
-			for arr := r.array(); arr.next(); {
-				v.Messages = appendGuess(r, v.Messages, arr.start)
-				r.decodeMessage(&v.Messages[len(v.Messages)-1])
-			}
+			v.Messages = decodeArray(r, (*jsonReader).decodeMessage)
 		case "statuses":
-			v.Statuses = nil
-			for arr := r.array(); arr.next(); {
-				v.Statuses = appendGuess(r, v.Statuses, arr.start)
-				r.decodeStatus(&v.Statuses[len(v.Statuses)-1])
-			}
+			v.Statuses = decodeArray(r, (*jsonReader).decodeStatus)
 		case "errors":
 			v.Errors = r.decodeErrors()
 		default:

@@ -167,11 +167,7 @@ func (r *jsonReader) decodeEntries() []WebhookEntry {
 			case "time":
 				e.Time = r.time()
 			case "changes":
-				e.Changes = nil // a repeated member replaces the earlier one
-				for arr := r.array(); arr.next(); {
-					e.Changes = append(e.Changes, WebhookChange{})
-					r.decodeChange(&e.Changes[len(e.Changes)-1])
-				}
+				e.Changes = decodeArray(r, (*jsonReader).decodeChange)
 			default:
 				it.keep()
 			}
