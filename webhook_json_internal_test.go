@@ -1,7 +1,9 @@
 package wabsp
 
 import (
+	"encoding/binary"
 	"encoding/json"
+	"math/bits"
 	"testing"
 )
 
@@ -33,6 +35,47 @@ func TestScanStringEveryAlignment(t *testing.T) {
 				}
 				if got != want || r.pos != len(doc) {
 					t.Fatalf("%q: got %q at %d, want %q at %d", doc, got, r.pos, want, len(doc))
+				}
+			}
+		}
+	}
+}
+
+// TestStringStops checks the eight-byte test against a byte loop for every
+// byte value in every lane, with plain bytes before and after it: only
+// high bits are set, none for a word without a stop, and the lowest one
+// is the first stop. (A test that only compares decoded strings cannot see
+// a flag set wrongly: the byte loop behind it still finds the right end,
+// slowly.)
+func TestStringStops(t *testing.T) {
+	t.Parallel()
+	isStop := func(c byte) bool { return c == '"' || c == '\\' || c < 0x20 }
+	for lane := 0; lane < 8; lane++ {
+		for v := 0; v < 256; v++ {
+			for _, fill := range []byte{'a', ' ', 0x7f, 0xc3, 0xff, '"'} {
+				var word [8]byte
+				for i := range word {
+					word[i] = 'a'
+					if i > lane {
+						word[i] = fill
+					}
+				}
+				word[lane] = byte(v)
+				m := stringStops(binary.LittleEndian.Uint64(word[:]))
+				first := -1
+				for i, c := range word {
+					if isStop(c) {
+						first = i
+						break
+					}
+				}
+				switch {
+				case m&^highBits != 0:
+					t.Fatalf("%q: flags outside the high bits: %#x", word, m)
+				case first < 0 && m != 0:
+					t.Fatalf("%q: no stop, flags %#x", word, m)
+				case first >= 0 && bits.TrailingZeros64(m)>>3 != first:
+					t.Fatalf("%q: first stop at %d, lowest flag at byte %d", word, first, bits.TrailingZeros64(m)>>3)
 				}
 			}
 		}
