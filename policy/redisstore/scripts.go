@@ -207,31 +207,6 @@ redis.call('SET', KEYS[1], 'lease:' .. ARGV[1], 'PX', ARGV[2])
 return 1
 `)
 
-// claimMany is claim for every key of KEYS, in order (a key given twice is
-// claimed by its first copy), in one script: a delivery of 1,000 statuses
-// costs Redis one script call, not 1,000. Returns the answers in order.
-// ARGV: owner, lease in milliseconds.
-var claimMany = redis.NewScript(`
-local lease = 'lease:' .. ARGV[1]
-local out = {}
-for i, k in ipairs(KEYS) do
-  local v = redis.call('GET', k)
-  if v == 'done' or v == '1' then out[i] = 3
-  elseif v then out[i] = 2
-  else
-    redis.call('SET', k, lease, 'PX', ARGV[2])
-    out[i] = 1
-  end
-end
-return out
-`)
-
-// completeMany marks every key of KEYS done for ARGV[1] milliseconds.
-var completeMany = redis.NewScript(`
-for _, k in ipairs(KEYS) do redis.call('SET', k, 'done', 'PX', ARGV[1]) end
-return #KEYS
-`)
-
 // release deletes the key only while it is the owner's lease. ARGV: owner.
 var release = redis.NewScript(`
 if redis.call('GET', KEYS[1]) == 'lease:' .. ARGV[1] then
