@@ -7,6 +7,7 @@
 #
 #   scripts/bench-inbox.sh              # ROUNDS=5
 #   ROUNDS=3 scripts/bench-inbox.sh
+#   SKIP_TOGETHER=1 scripts/bench-inbox.sh   # without BenchmarkIngestAndWorkers (~1 minute a round)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,11 +25,16 @@ for r in $(seq 1 "$rounds"); do
   # Run from the package directory, where the test finds ../../testdata.
   (
     cd inbox/redisinbox
-    "$bin" -test.run '^$' -test.bench 'Ingest/message_text' -test.benchtime 3000x
-    "$bin" -test.run '^$' -test.bench 'Ingest/statuses_1000' -test.benchtime 300x
-    "$bin" -test.run '^$' -test.bench 'IngestHalfCapacity' -test.benchtime 3000x
-    "$bin" -test.run '^$' -test.bench 'Workers/message_text' -test.benchtime 2000x
-    "$bin" -test.run '^$' -test.bench 'Workers/statuses_1000' -test.benchtime 30x
+    # Anchored: "Ingest" alone would also match BenchmarkIngestAndWorkers.
+    "$bin" -test.run '^$' -test.bench '^BenchmarkIngest$/message_text' -test.benchtime 3000x
+    "$bin" -test.run '^$' -test.bench '^BenchmarkIngest$/statuses_1000' -test.benchtime 300x
+    "$bin" -test.run '^$' -test.bench '^BenchmarkIngestHalfCapacity$' -test.benchtime 3000x
+    "$bin" -test.run '^$' -test.bench '^BenchmarkWorkers$/message_text' -test.benchtime 2000x
+    "$bin" -test.run '^$' -test.bench '^BenchmarkWorkers$/statuses_1000' -test.benchtime 30x
+    if [ -z "${SKIP_TOGETHER:-}" ]; then
+      # Ingest and workers in one process: each case sends for 3 s.
+      "$bin" -test.run '^$' -test.bench '^BenchmarkIngestAndWorkers$' -test.benchtime 1x
+    fi
   ) | grep '^Benchmark' | tee -a "$out"
 done
 rm -f "$bin"
