@@ -59,10 +59,10 @@ func BenchmarkIngestAndWorkers(b *testing.B) {
 			cases = append(cases, run{bodies[0], dd, r})
 		}
 	}
-	for _, r := range []float64{50, 100, 125, 150} {
+	for _, r := range []float64{50, 100, 150, 200, 250} {
 		cases = append(cases, run{bodies[1], "memory_dedup", r})
 	}
-	for _, r := range []float64{25, 50, 75, 100} {
+	for _, r := range []float64{25, 50, 75, 100, 125} {
 		cases = append(cases, run{bodies[1], "redis_dedup", r})
 	}
 	for _, c := range cases {
