@@ -59,7 +59,7 @@ func BenchmarkIngestAndWorkers(b *testing.B) {
 			cases = append(cases, run{bodies[0], dd, r})
 		}
 	}
-	for _, r := range []float64{50, 100, 150, 200, 250} {
+	for _, r := range []float64{50, 100, 150, 200, 250, 300, 350} {
 		cases = append(cases, run{bodies[1], "memory_dedup", r})
 	}
 	for _, r := range []float64{25, 50, 75, 100, 125} {
