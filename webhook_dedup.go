@@ -173,6 +173,10 @@ func (d *MemoryDeduplicator) Claim(_ context.Context, key, owner string, lease t
 	now := d.now()
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	return d.claimLocked(now, key, owner, lease)
+}
+
+func (d *MemoryDeduplicator) claimLocked(now time.Time, key, owner string, lease time.Duration) (DedupState, error) {
 	if rec, ok := d.done[key]; ok {
 		if rec.expires.IsZero() || now.Before(rec.expires) {
 			return DedupDone, nil
@@ -199,12 +203,17 @@ func (d *MemoryDeduplicator) Claim(_ context.Context, key, owner string, lease t
 // Complete implements Deduplicator.
 func (d *MemoryDeduplicator) Complete(_ context.Context, key string) error {
 	now := d.now()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.completeLocked(now, key)
+	return nil
+}
+
+func (d *MemoryDeduplicator) completeLocked(now time.Time, key string) {
 	var expires time.Time
 	if d.ttl > 0 {
 		expires = now.Add(d.ttl)
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
 	delete(d.leases, key)
 	for d.count > 0 {
 		old := d.ring[d.head]
@@ -224,7 +233,6 @@ func (d *MemoryDeduplicator) Complete(_ context.Context, key string) error {
 	d.ring[(d.head+d.count)%len(d.ring)] = dedupSlot{key: key, seq: d.seq}
 	d.count++
 	d.done[key] = doneRecord{seq: d.seq, expires: expires}
-	return nil
 }
 
 // Release implements Deduplicator.
@@ -245,11 +253,14 @@ func (d *MemoryDeduplicator) Len() int {
 	return len(d.done) + len(d.leases)
 }
 
-// ClaimBatch implements BatchDeduplicator.
-func (d *MemoryDeduplicator) ClaimBatch(ctx context.Context, keys []string, owner string, lease time.Duration) ([]DedupState, error) {
+// ClaimBatch implements BatchDeduplicator, under one lock.
+func (d *MemoryDeduplicator) ClaimBatch(_ context.Context, keys []string, owner string, lease time.Duration) ([]DedupState, error) {
 	out := make([]DedupState, len(keys))
+	now := d.now()
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	for i, k := range keys {
-		st, err := d.Claim(ctx, k, owner, lease)
+		st, err := d.claimLocked(now, k, owner, lease)
 		if err != nil {
 			return nil, err
 		}
@@ -258,12 +269,13 @@ func (d *MemoryDeduplicator) ClaimBatch(ctx context.Context, keys []string, owne
 	return out, nil
 }
 
-// CompleteBatch implements BatchDeduplicator.
-func (d *MemoryDeduplicator) CompleteBatch(ctx context.Context, keys []string) error {
+// CompleteBatch implements BatchDeduplicator, under one lock.
+func (d *MemoryDeduplicator) CompleteBatch(_ context.Context, keys []string) error {
+	now := d.now()
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	for _, k := range keys {
-		if err := d.Complete(ctx, k); err != nil {
-			return err
-		}
+		d.completeLocked(now, k)
 	}
 	return nil
 }

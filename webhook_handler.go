@@ -424,11 +424,25 @@ func (d *dispatch) claimBatch(b BatchDeduplicator, wh *Webhook) {
 		d.h.log.WarnContext(d.ctx, "webhook deduplication could not claim the delivery's events at once; claiming one by one", "events", len(keys), "error", err)
 		return
 	}
-	d.batch = b
-	d.preclaimed = make(map[string][]DedupState, len(keys))
-	for i, k := range keys {
-		d.preclaimed[k] = append(d.preclaimed[k], states[i])
+	d.batch, d.preKeys, d.preStates = b, keys, states
+}
+
+// preclaimed takes the answer claimBatch got for key. dispatchChange meets
+// the keys in the order claimBatch listed them, so the answer is the next
+// one; a key met out of that order is looked for among the rest.
+func (d *dispatch) preclaimed(key string) (DedupState, bool) {
+	for i := d.preNext; i < len(d.preKeys); i++ {
+		if d.preStates[i] == 0 || d.preKeys[i] != key {
+			continue
+		}
+		st := d.preStates[i]
+		d.preStates[i] = 0 // taken
+		for d.preNext < len(d.preKeys) && d.preStates[d.preNext] == 0 {
+			d.preNext++
+		}
+		return st, true
 	}
+	return 0, false
 }
 
 // completeBatch records every event processed under a batch claim as done,
@@ -454,12 +468,15 @@ func (d *dispatch) ensureOwner() {
 // dispatch is the state of one Dispatch: its lease owner, the keys it
 // claimed and the events it could not process.
 type dispatch struct {
-	// batch, preclaimed and done serve a BatchDeduplicator: the states
-	// claimBatch got (in order, per key), and the keys to complete at the
-	// end.
-	batch      BatchDeduplicator
-	preclaimed map[string][]DedupState
-	done       []string
+	// batch, preKeys, preStates and done serve a BatchDeduplicator: the
+	// keys claimBatch claimed and their states, in order (a state taken by
+	// once is zeroed; preNext is the first not taken), and the keys to
+	// complete at the end.
+	batch     BatchDeduplicator
+	preKeys   []string
+	preStates []DedupState
+	preNext   int
+	done      []string
 
 	h       *WebhookHandler
 	ctx     context.Context
@@ -575,9 +592,8 @@ func (d *dispatch) once(field WebhookField, key string, f func() error) {
 	d.ensureOwner()
 	var state DedupState
 	var err error
-	if pre := d.preclaimed[key]; len(pre) > 0 {
-		state, d.preclaimed[key] = pre[0], pre[1:]
-	} else {
+	state, pre := d.preclaimed(key)
+	if !pre {
 		state, err = dd.Claim(d.ctx, key, d.owner, h.cfg.DedupLease)
 	}
 	switch {

@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -49,6 +50,10 @@ type Store struct {
 
 	mu     sync.RWMutex
 	groups map[string]groupEntry // id -> the group its keys are under
+
+	// noSetNXGet: Redis rejected SET NX GET (before 7.0), ClaimBatch uses
+	// the claim script.
+	noSetNXGet atomic.Bool
 }
 
 var _ policy.Store = (*Store)(nil)
@@ -265,20 +270,61 @@ func (s *Store) Release(ctx context.Context, key, owner string) error {
 
 func (s *Store) dedupKey(key string) string { return s.prefix + "dedup:" + key }
 
-// ClaimBatch implements wabsp.BatchDeduplicator: the claim script for every
-// key in one pipeline, one round trip (a Redis Cluster client splits it by
-// node). The keys are claimed in order, so a key given twice is claimed by
-// its first copy.
+// ClaimBatch implements wabsp.BatchDeduplicator in one round trip: a
+// pipeline (which a Cluster client splits by node) of one SET NX GET per
+// key, a native command that Redis runs several times faster than a
+// script call; Redis before 7.0, which rejects NX with GET, gets the claim
+// script per key instead. Either answers each key as Claim would, in
+// order, so a key given twice is claimed by its first copy.
 func (s *Store) ClaimBatch(ctx context.Context, keys []string, owner string, lease time.Duration) ([]wabsp.DedupState, error) {
-	ms := lease.Milliseconds()
-	if ms < 1 {
-		ms = 1
+	if len(keys) == 0 {
+		return []wabsp.DedupState{}, nil
 	}
+	ms := itoa(max(lease.Milliseconds(), 1))
+	if !s.noSetNXGet.Load() {
+		out, err := s.claimBySet(ctx, keys, "lease:"+owner, ms)
+		if err == nil || !redis.HasErrorPrefix(err, "ERR syntax error") {
+			return out, err
+		}
+		s.noSetNXGet.Store(true)
+	}
+	return s.claimByScript(ctx, keys, owner, ms)
+}
+
+func (s *Store) claimBySet(ctx context.Context, keys []string, lease, ms string) ([]wabsp.DedupState, error) {
+	pipe := s.rdb.Pipeline()
+	cmds := make([]*redis.Cmd, len(keys))
+	for i, k := range keys {
+		cmds[i] = pipe.Do(ctx, "set", s.dedupKey(k), lease, "px", ms, "nx", "get")
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("redisstore: claiming webhook events: %w", err)
+	}
+	out := make([]wabsp.DedupState, len(keys))
+	for i, c := range cmds {
+		v, err := c.Text()
+		switch {
+		case errors.Is(err, redis.Nil):
+			out[i] = wabsp.DedupClaimed // no value: ours now
+		case err != nil:
+			return nil, fmt.Errorf("redisstore: claiming webhook events: %w", err)
+		case v == "done" || v == "1":
+			out[i] = wabsp.DedupDone
+		default:
+			out[i] = wabsp.DedupInProgress
+		}
+	}
+	return out, nil
+}
+
+// claimByScript is ClaimBatch for Redis before 7.0: the claim script for
+// every key in one pipeline.
+func (s *Store) claimByScript(ctx context.Context, keys []string, owner, ms string) ([]wabsp.DedupState, error) {
 	run := func() ([]*redis.Cmd, error) {
 		pipe := s.rdb.Pipeline()
 		cmds := make([]*redis.Cmd, len(keys))
 		for i, k := range keys {
-			cmds[i] = claim.EvalSha(ctx, pipe, []string{s.dedupKey(k)}, owner, itoa(ms))
+			cmds[i] = claim.EvalSha(ctx, pipe, []string{s.dedupKey(k)}, owner, ms)
 		}
 		_, err := pipe.Exec(ctx)
 		return cmds, err
@@ -316,6 +362,9 @@ func (s *Store) ClaimBatch(ctx context.Context, keys []string, owner string, lea
 
 // CompleteBatch implements wabsp.BatchDeduplicator in one pipeline.
 func (s *Store) CompleteBatch(ctx context.Context, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
 	pipe := s.rdb.Pipeline()
 	for _, k := range keys {
 		pipe.Set(ctx, s.dedupKey(k), "done", s.dedupTTL)

@@ -24,16 +24,29 @@ import (
 func redisURL(tb testing.TB) string { return redistest.URL(tb) }
 
 // roundTrips counts the commands and pipelines sent to Redis: each is one
-// round trip.
+// round trip. The handshake of a new connection (HELLO, CLIENT SETINFO),
+// which the pool does when it pleases, is not counted.
 type roundTrips struct{ n atomic.Int64 }
 
 func (c *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
 func (c *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error { c.n.Add(1); return next(ctx, cmd) }
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if !handshake(cmd) {
+			c.n.Add(1)
+		}
+		return next(ctx, cmd)
+	}
 }
 func (c *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error { c.n.Add(1); return next(ctx, cmds) }
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		if len(cmds) == 0 || !handshake(cmds[0]) {
+			c.n.Add(1)
+		}
+		return next(ctx, cmds)
+	}
 }
+
+func handshake(cmd redis.Cmder) bool { return cmd.Name() == "hello" || cmd.Name() == "client" }
 
 // newClient connects to the test server with a round-trip counter.
 func newClient(tb testing.TB) (*redis.Client, *roundTrips) {
@@ -281,4 +294,78 @@ func TestOpenConnectsAndNeverEchoesTheURL(t *testing.T) {
 	_, err = redisstore.Open(ctx, "redis://:hunter2@127.0.0.1:1/0")
 	require.Error(t, err, "nothing listens on port 1")
 	assert.NotContains(t, err.Error(), "hunter2")
+}
+
+// A large batch, through one client, a Ring that spreads the keys over
+// shards, or the claim script Redis before 7.0 needs, answers every key as
+// Claim would, in order, in one round trip, and survives Redis losing its
+// scripts.
+// Not parallel: it flushes the scripts, which would add a round trip to the
+// parallel tests that count them.
+func TestABatchOfManyEventsIsOneRoundTripAndClaimsInOrder(t *testing.T) {
+	plain, rdb, rt := newStore(t)
+	ring := redis.NewRing(&redis.RingOptions{Addrs: map[string]string{"one": rdb.Options().Addr}, DB: rdb.Options().DB,
+		Password: rdb.Options().Password})
+	t.Cleanup(func() { _ = ring.Close() })
+	ringRT := &roundTrips{}
+	ring.AddHook(ringRT)
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	ringPrefix := "wabsp-test:" + hex.EncodeToString(b[:]) + ":"
+	t.Cleanup(func() {
+		ctx := context.Background()
+		iter := rdb.Scan(ctx, 0, ringPrefix+"*", 1000).Iterator()
+		for iter.Next(ctx) {
+			rdb.Del(ctx, iter.Val())
+		}
+	})
+	scripted, _, scriptedRT := newStore(t)
+	redisstore.UseClaimScript(scripted)
+	for _, tc := range []struct {
+		name string
+		s    *redisstore.Store
+		rt   *roundTrips
+	}{
+		{"one server", plain, rt},
+		{"ring", redisstore.New(ring, redisstore.WithPrefix(ringPrefix)), ringRT},
+		{"claim script, as on Redis before 7.0", scripted, scriptedRT},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			const n = 600
+			keys := make([]string, n)
+			want := make([]wabsp.DedupState, n)
+			for i := range keys {
+				keys[i] = "status:wamid." + strconv.Itoa(i)
+				want[i] = wabsp.DedupClaimed
+			}
+			keys[300], want[300] = keys[10], wabsp.DedupInProgress // a second copy
+			require.NoError(t, tc.s.Complete(ctx, keys[500]))
+			want[500] = wabsp.DedupDone
+			st, err := tc.s.Claim(ctx, keys[599], "another", time.Minute)
+			require.NoError(t, err)
+			require.Equal(t, wabsp.DedupClaimed, st)
+			want[599] = wabsp.DedupInProgress
+
+			before := tc.rt.n.Load()
+			got, err := tc.s.ClaimBatch(ctx, keys, "owner", time.Minute)
+			require.NoError(t, err)
+			assert.Equal(t, want, got)
+			assert.Equal(t, int64(1), tc.rt.n.Load()-before, "ClaimBatch round trips")
+
+			before = tc.rt.n.Load()
+			require.NoError(t, tc.s.CompleteBatch(ctx, keys[:400]))
+			assert.Equal(t, int64(1), tc.rt.n.Load()-before, "CompleteBatch round trips")
+
+			require.NoError(t, rdb.ScriptFlush(ctx).Err())
+			again, err := tc.s.ClaimBatch(ctx, []string{keys[0], keys[399], keys[400], "status:wamid.new"}, "third", time.Minute)
+			require.NoError(t, err)
+			assert.Equal(t, []wabsp.DedupState{wabsp.DedupDone, wabsp.DedupDone, wabsp.DedupInProgress, wabsp.DedupClaimed}, again)
+			require.NoError(t, rdb.ScriptFlush(ctx).Err())
+			require.NoError(t, tc.s.CompleteBatch(ctx, []string{"status:wamid.new"}))
+			st, err = tc.s.Claim(ctx, "status:wamid.new", "fourth", time.Minute)
+			require.NoError(t, err)
+			assert.Equal(t, wabsp.DedupDone, st)
+		})
+	}
 }
