@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/wabsp/wabsp"
 	"github.com/wabsp/wabsp/inbox/inboxtest"
 	"github.com/wabsp/wabsp/inbox/redisinbox"
@@ -161,7 +162,7 @@ func load(b *testing.B, url string, body []byte, clients, n int, pace time.Durat
 func BenchmarkIngest(b *testing.B) {
 	for _, in := range benchBodies(b) {
 		for _, clients := range []int{2, 8} {
-			for _, kind := range []string{"bare_read_body", "sync_handler", "inbox_ingest"} {
+			for _, kind := range []string{"bare_read_body", "bare_xadd", "sync_handler", "inbox_ingest"} {
 				b.Run(fmt.Sprintf("%s/clients_%d/%s", in.name, clients, kind), func(b *testing.B) {
 					h := ingestHandler(b, kind)
 					srv := httptest.NewServer(h)
@@ -185,6 +186,25 @@ func ingestHandler(b *testing.B, kind string) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if _, err := io.ReadAll(r.Body); err != nil {
 				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			w.WriteHeader(http.StatusOK)
+		})
+	case "bare_xadd":
+		// The floor of any receiver that stores a delivery in a Redis
+		// stream before answering: read, one XADD, 200. No signature, no
+		// group commit, no receipt time.
+		rdb := newClient(b)
+		stream := "wabsp-bench:bare:" + randomName()
+		b.Cleanup(func() { rdb.Del(context.Background(), stream) })
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			if err := rdb.XAdd(r.Context(), &redis.XAddArgs{Stream: stream, MaxLen: 100, Approx: true, Values: []any{"body", body}}).Err(); err != nil {
+				http.Error(w, err.Error(), http.StatusServiceUnavailable)
 				return
 			}
 			w.WriteHeader(http.StatusOK)
