@@ -97,18 +97,27 @@ func (r loadResult) report(b *testing.B) {
 	b.ReportMetric(q(0.99), "p99_ms")
 }
 
-// load POSTs n signed deliveries to url from clients goroutines over
-// keep-alive connections. With pace 0 each client sends as soon as its
+// load POSTs body n times, signed, to url: see send.
+func load(b *testing.B, url string, body []byte, clients, n int, pace time.Duration) loadResult {
+	bodies, sigs := make([][]byte, n), make([]string, n)
+	sig := wabsp.SignWebhookBody(inboxtest.AppSecret, body)
+	for i := range bodies {
+		bodies[i], sigs[i] = body, sig
+	}
+	return send(b, url, bodies, sigs, clients, pace)
+}
+
+// send POSTs bodies[i], signed sigs[i], to url from clients goroutines
+// over keep-alive connections. With pace 0 each client sends as soon as its
 // previous answer came (closed loop: the throughput); otherwise request i
 // is due at start+i*pace and its latency counts from then, so a server
 // falling behind shows in the latency (open loop).
-func load(b *testing.B, url string, body []byte, clients, n int, pace time.Duration) loadResult {
+func send(b *testing.B, url string, bodies [][]byte, sigs []string, clients int, pace time.Duration) loadResult {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = clients
 	defer t.CloseIdleConnections()
 	client := &http.Client{Transport: t}
-	sig := wabsp.SignWebhookBody(inboxtest.AppSecret, body)
-	lat := make([]time.Duration, n)
+	lat := make([]time.Duration, len(bodies))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -118,7 +127,7 @@ func load(b *testing.B, url string, body []byte, clients, n int, pace time.Durat
 			defer wg.Done()
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= n {
+				if i >= len(bodies) {
 					return
 				}
 				sent := time.Now()
@@ -129,9 +138,9 @@ func load(b *testing.B, url string, body []byte, clients, n int, pace time.Durat
 					}
 					sent = due
 				}
-				req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+				req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(bodies[i]))
 				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set(wabsp.WebhookSignatureHeader, sig)
+				req.Header.Set(wabsp.WebhookSignatureHeader, sigs[i])
 				resp, err := client.Do(req)
 				if err != nil {
 					b.Error(err)

@@ -3,8 +3,6 @@ package redisinbox_test
 import (
 	"bytes"
 	"context"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strconv"
@@ -169,7 +167,8 @@ func runTogether(b *testing.B, in benchBody, dd string, rate float64) togetherRe
 	}()
 
 	b.StartTimer()
-	lat, elapsed := sendPaced(b, srv.URL, bodies, sigs, 8, time.Duration(float64(time.Second)/rate))
+	sent := send(b, srv.URL, bodies, sigs, 8, time.Duration(float64(time.Second)/rate))
+	lat, elapsed := sent.lat, sent.elapsed
 	st, err := inbox.Stats(ctx)
 	b.StopTimer()
 	if err != nil {
@@ -198,54 +197,6 @@ func runTogether(b *testing.B, in benchBody, dd string, rate float64) togetherRe
 		b.Fatalf("entries left in the queue: %+v", st)
 	}
 	return r
-}
-
-// sendPaced POSTs bodies[i] (signed sigs[i]) when it is due, at
-// start+i*pace, from clients goroutines over keep-alive connections, and
-// returns each request's latency from when it was due, and how long the
-// sending took.
-func sendPaced(b *testing.B, url string, bodies [][]byte, sigs []string, clients int, pace time.Duration) ([]time.Duration, time.Duration) {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = clients
-	defer t.CloseIdleConnections()
-	client := &http.Client{Transport: t}
-	lat := make([]time.Duration, len(bodies))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	start := time.Now()
-	for range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(bodies) {
-					return
-				}
-				due := start.Add(time.Duration(i) * pace)
-				if d := time.Until(due); d > 0 {
-					time.Sleep(d)
-				}
-				req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(bodies[i]))
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set(wabsp.WebhookSignatureHeader, sigs[i])
-				resp, err := client.Do(req)
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				_ = resp.Body.Close()
-				lat[i] = time.Since(due)
-				if resp.StatusCode != http.StatusOK {
-					b.Errorf("answered %d", resp.StatusCode)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return lat, time.Since(start)
 }
 
 // unlinkPrefix deletes the keys under prefix, a page of SCAN at a time.
