@@ -184,11 +184,11 @@ func (r *jsonReader) decodeChange(c *WebhookChange) {
 	// "messaging_product" (every messages value does) is decoded in place
 	// as messages, a guess checked once the field is known; any other value
 	// is only bracket-matched (skipSpan: no validation, no decoding), and so
-	// is the rest of a guessed value at its first member that messages
+	// is the rest of a guessed value from its first member that messages
 	// values do not have. A value decoded under a wrong guess, or not
-	// decoded whole, is decoded
-	// once, validating, when the change ends; so is a repeated "value" or
-	// "field" when the one decoded in place is not the last pair.
+	// decoded whole, is decoded once, validating, when the change ends; so
+	// is a repeated "value" or "field" when the one decoded in place is not
+	// the last pair.
 	var (
 		fieldSeen         bool
 		valueAt, valueEnd = -1, -1
