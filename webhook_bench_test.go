@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/wabsp/wabsp"
+	"github.com/wabsp/wabsp/internal/webhookfixture"
 )
 
 // Benchmarks compare, in one run, the SDK's decoder with what a receiver
@@ -30,36 +31,15 @@ var smallDeliveries = []string{
 	"status_sent.json", "status_failed.json", "template_status_update.json",
 }
 
-// statusDelivery builds a delivery of n statuses from the recorded sent
-// status, each with its own id, as Meta batches them (about 190 KB for
-// 1,000).
+// statusDelivery is webhookfixture.StatusDelivery of the recorded sent
+// status.
 func statusDelivery(tb testing.TB, n int) []byte {
 	tb.Helper()
-	var one map[string]any
-	if err := json.Unmarshal(readWebhookFixture(tb, "status_sent.json"), &one); err != nil {
-		tb.Fatal(err)
-	}
-	value := one["entry"].([]any)[0].(map[string]any)["changes"].([]any)[0].(map[string]any)["value"].(map[string]any)
-	st := value["statuses"].([]any)[0].(map[string]any)
-	statuses := make([]any, n)
-	for i := range statuses {
-		cp := map[string]any{}
-		for k, v := range st {
-			cp[k] = v
-		}
-		cp["id"] = fmt.Sprintf("wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3MTE5MjVBOTE3MDk5QUVFM%06d", i)
-		cp["status"] = []string{"sent", "delivered", "read"}[i%3]
-		statuses[i] = cp
-	}
-	value["statuses"] = statuses
-	v, err := json.Marshal(value)
+	b, err := webhookfixture.StatusDelivery(readWebhookFixture(tb, "status_sent.json"), n)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	// In Meta's order: "value" before "field" (json.Marshal of a map
-	// would sort "field" first, the order a decoder finds easiest).
-	entry := one["entry"].([]any)[0].(map[string]any)
-	return fmt.Appendf(nil, `{"object":%q,"entry":[{"id":%q,"changes":[{"value":%s,"field":"messages"}]}]}`, one["object"], entry["id"], v)
+	return b
 }
 
 type peerWebhook struct {

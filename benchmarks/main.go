@@ -40,6 +40,7 @@ import (
 	goccy "github.com/goccy/go-json"
 
 	"github.com/wabsp/wabsp"
+	"github.com/wabsp/wabsp/internal/webhookfixture"
 )
 
 type candidate struct {
@@ -134,39 +135,18 @@ func loadCorpora(dir string) []corpus {
 	return out
 }
 
-// statusDelivery builds a delivery of n statuses from the recorded sent
-// status, each with its own id, as Meta batches them; the same as the root
-// package's benchmarks.
+// statusDelivery is webhookfixture.StatusDelivery of the recorded sent
+// status at path: the same delivery the root package's benchmarks build.
 func statusDelivery(path string, n int) []byte {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		panic(err)
 	}
-	var one map[string]any
-	if err := json.Unmarshal(raw, &one); err != nil {
-		panic(err)
-	}
-	value := one["entry"].([]any)[0].(map[string]any)["changes"].([]any)[0].(map[string]any)["value"].(map[string]any)
-	st := value["statuses"].([]any)[0].(map[string]any)
-	statuses := make([]any, n)
-	for i := range statuses {
-		cp := map[string]any{}
-		for k, v := range st {
-			cp[k] = v
-		}
-		cp["id"] = fmt.Sprintf("wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3MTE5MjVBOTE3MDk5QUVFM%06d", i)
-		cp["status"] = []string{"sent", "delivered", "read"}[i%3]
-		statuses[i] = cp
-	}
-	value["statuses"] = statuses
-	v, err := json.Marshal(value)
+	b, err := webhookfixture.StatusDelivery(raw, n)
 	if err != nil {
 		panic(err)
 	}
-	// In Meta's order: "value" before "field" (json.Marshal of a map
-	// would sort "field" first, the order a decoder finds easiest).
-	entry := one["entry"].([]any)[0].(map[string]any)
-	return fmt.Appendf(nil, `{"object":%q,"entry":[{"id":%q,"changes":[{"value":%s,"field":"messages"}]}]}`, one["object"], entry["id"], v)
+	return b
 }
 
 type sample struct {
