@@ -254,11 +254,12 @@ func (r *jsonReader) guessValueField() WebhookField {
 	if r.ws() != '{' {
 		return ""
 	}
-	i := r.pos + 1
-	for i < len(r.buf) && (r.buf[i] == ' ' || r.buf[i] == '\n' || r.buf[i] == '\r' || r.buf[i] == '\t') {
-		i++
-	}
-	if bytes.HasPrefix(r.buf[i:], []byte(opening)) {
+	at := r.pos
+	r.pos++
+	r.ws()
+	first := r.pos
+	r.pos = at
+	if bytes.HasPrefix(r.buf[first:], []byte(opening)) {
 		return FieldMessages
 	}
 	return ""
